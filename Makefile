@@ -1,0 +1,74 @@
+# AI Gallery. `make run` starts the product; `make test` runs lint and the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12 or newer; the first suitable interpreter wins.
+FIND_PYTHON = for p in python3.14 python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 \
+	/usr/local/bin/python3.1[2-9] python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v $$p; exit 0; fi; done; exit 1
+
+.PHONY: run test lint format migrate demo-data worker bench browser clean help
+
+help:
+	@echo "make run     - install, migrate, create demo data, start web + worker on http://$(HOST):$(PORT)"
+	@echo "make test    - install test tools, lint, run the whole test suite (browser tests included)"
+	@echo "make lint    - ruff check and ruff format --check"
+	@echo "make format  - ruff format and ruff check --fix"
+
+$(PY):
+	@python=$$($(FIND_PYTHON)) || { echo "No Python 3.12+ found: install Python 3.12 or newer (for example 'pyenv install 3.12' or your system's python3.12 package) and run make again." >&2; exit 1; }; \
+	echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+migrate: $(VENV)/.runtime
+	$(PY) manage.py migrate --no-input
+
+demo-data: migrate
+	$(PY) manage.py ensure_demo_data
+
+run: demo-data
+	@echo "AI Gallery on http://$(HOST):$(PORT)/ (Ctrl+C stops the web server and the worker)"
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+worker: $(VENV)/.runtime
+	$(PY) manage.py db_worker
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null && command -v apt-get >/dev/null; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is missing: install Debian's 'chromium' package to run the browser tests."; fi; \
+	fi
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: $(VENV)/.dev browser lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache test_db.sqlite3*

@@ -1,0 +1,35 @@
+"""Countries the shop ships prints to (ISO 3166-1 alpha-2), as Stripe Checkout expects them."""
+
+COUNTRIES = {
+    "AT": "Austria",
+    "AU": "Australia",
+    "BE": "Belgium",
+    "BR": "Brazil",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "ES": "Spain",
+    "FI": "Finland",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "HK": "Hong Kong",
+    "IE": "Ireland",
+    "IN": "India",
+    "IT": "Italy",
+    "JP": "Japan",
+    "KR": "South Korea",
+    "MX": "Mexico",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "NZ": "New Zealand",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "SE": "Sweden",
+    "SG": "Singapore",
+    "TW": "Taiwan",
+    "US": "United States",
+}
+
+COUNTRY_CHOICES = sorted(COUNTRIES.items(), key=lambda item: item[1])

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+
+from accounts.countries import COUNTRY_CHOICES
+
+
+class User(AbstractUser):
+    """A shopper; managers are staff users."""
+
+    email = models.EmailField("e-mail address")
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_staff
+
+
+class ShippingAddress(models.Model):
+    """Where a user's prints go; it prefills the address of each print order."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shipping_address"
+    )
+    full_name = models.CharField(max_length=200)
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField("state, province or region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20)
+    country = models.CharField(max_length=2, choices=COUNTRY_CHOICES)
+    phone = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.city} ({self.country})"
+
+    def as_dict(self) -> dict[str, str]:
+        """A snapshot for an order, which must not change when the profile does."""
+        return {field: getattr(self, field) for field in ADDRESS_FIELDS}
+
+
+ADDRESS_FIELDS = (
+    "full_name",
+    "line1",
+    "line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+)

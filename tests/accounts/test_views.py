@@ -1,0 +1,140 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import ShippingAddress
+from tests.factories import PASSWORD, UserFactory
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+KOREAN_ADDRESS = {
+    "full_name": "김민지",
+    "line1": "세종대로 110",
+    "line2": "3층",
+    "city": "서울특별시",
+    "region": "중구",
+    "postal_code": "04524",
+    "country": "KR",
+    "phone": "+82 2-120",
+}
+
+
+def test_sign_up_creates_account_and_logs_in(client):
+    """A visitor signs up with username, e-mail and a strong password and is logged in."""
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "민수",
+            "email": "Minsu@Example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="민수")
+    assert user.email == "minsu@example.com"
+    assert client.get(reverse("profile")).context["user"] == user
+
+
+def test_sign_up_rejects_weak_password_and_duplicate_email(client):
+    """Bad sign-up input shows each problem and creates nothing."""
+    UserFactory(email="taken@example.com")
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "newbie",
+            "email": "TAKEN@example.com",
+            "password1": "123",
+            "password2": "123",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "An account with this e-mail already exists" in page
+    assert "This password is too short" in page
+    assert not User.objects.filter(username="newbie").exists()
+
+
+def test_log_in_and_log_out(client, user):
+    """Log in with the password; log out only by POST."""
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+    assert client.get(reverse("logout")).status_code == 405
+    client.post(reverse("logout"))
+    assert client.get(reverse("profile")).status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, user):
+    """A wrong password keeps the visitor out and says so."""
+    response = client.post(reverse("login"), {"username": user.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_profile_needs_login(client):
+    """The profile page sends anonymous visitors to log in."""
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_profile_saves_korean_address(user_client, user):
+    """A Unicode address is saved and shown again on the profile."""
+    response = user_client.post(reverse("profile"), KOREAN_ADDRESS, follow=True)
+    assert response.status_code == 200
+    assert "Your shipping address is saved" in response.content.decode()
+    address = ShippingAddress.objects.get(user=user)
+    assert address.full_name == "김민지"
+    assert address.as_dict()["city"] == "서울특별시"
+    assert "세종대로 110" in user_client.get(reverse("profile")).content.decode()
+
+
+def test_profile_address_errors_are_clear(user_client, user):
+    """Missing required fields and an unknown country are reported, and nothing is saved."""
+    response = user_client.post(reverse("profile"), {**KOREAN_ADDRESS, "city": "", "country": "XX"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required." in page
+    assert "Select a valid choice" in page
+    assert not ShippingAddress.objects.filter(user=user).exists()
+
+
+def test_password_change(user_client, user):
+    """A signed-in user changes the password and can use the new one."""
+    new_password = "another long passphrase 42"
+    response = user_client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_password_reset_email_is_sent_by_the_worker(
+    client, user, run_tasks, django_capture_on_commit_callbacks
+):
+    """The reset e-mail leaves from the task worker, with a link that sets a new password."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": user.email.upper()})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    run_tasks()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    link = next(line for line in message.body.splitlines() if "/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    new_password = "a brand new passphrase 7"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)

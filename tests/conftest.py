@@ -1,0 +1,146 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import ManagerFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    """Cheap password hashing, and media written to a fresh folder per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def manager(db):
+    return ManagerFactory()
+
+
+@pytest.fixture
+def user_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run every queued task with the real database worker, in this process."""
+
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    # The worker's own loop closes the connection between tasks, which would end the
+    # test's transaction; its run_task is the same code without that.
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+
+    def run(limit: int = 100) -> int:
+        ran = 0
+        while ran < limit and (
+            result := DBTaskResult.objects.ready().order_by("enqueued_at").first()
+        ):
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
+
+
+def database_url() -> str:
+    """The URL of the database the tests use, for processes the tests start."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
+    return f"postgres://{auth}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in this process only
+    env.update(extra)
+    return env
+
+
+def manage(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env or process_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# Browser tests: Playwright driving Debian's Chromium, never a downloaded browser.
+
+
+def _chromium_or_skip() -> str:
+    if shutil.which(CHROMIUM):
+        return CHROMIUM
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"{CHROMIUM} is missing: CI must run the browser tests (apt-get install chromium)."
+        )
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests.")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium_or_skip()
+    # Playwright keeps an event loop in this thread; the ORM calls that tests make around
+    # it are still synchronous, so Django's async-safety guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

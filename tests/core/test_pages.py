@@ -1,0 +1,49 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_leads_to_creating(client):
+    """The home page says what the site does and offers a way to start."""
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Turn a sentence into art" in page
+    assert "Create your artwork" in page
+
+
+def test_navigation_shows_manager_link_only_to_staff(client, user, manager):
+    """Staff see the Manager link; shoppers do not."""
+    client.force_login(user)
+    assert "Manager</a>" not in client.get(reverse("home")).content.decode()
+    client.force_login(manager)
+    assert "Manager</a>" in client.get(reverse("home")).content.decode()
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    """A missing page shows the site's own 404 page."""
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_favicon(client):
+    """Browsers asking for /favicon.ico find the site's icon."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("img/favicon.svg")
+
+
+def test_pages_carry_a_self_only_content_security_policy(client):
+    """Every page forbids scripts and styles from other origins."""
+    policy = client.get(reverse("home")).headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_logout_form_has_csrf_token(user_client):
+    """The log-out button is a POST form protected against CSRF."""
+    page = user_client.get(reverse("home")).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page
