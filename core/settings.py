@@ -10,6 +10,8 @@ from django.utils.csp import CSP
 from core.env import (
     BASE_DIR,
     env_bool,
+    env_first,
+    env_float,
     env_int,
     env_list,
     env_required,
@@ -244,6 +246,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Image generation (dalle/). OpenAI, or any OpenAI-compatible server, when a key is set;
+# otherwise the offline demo generator paints on this machine.
+OPENAI_API_KEY = env_first("OPENAI_API_KEY", "OPENAI_KEY")
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL") or None
+OPENAI_ORGANIZATION = env_str("OPENAI_ORGANIZATION") or None
+OPENAI_TIMEOUT = env_float("OPENAI_TIMEOUT", 300.0)
+OPENAI_IMAGE_MODEL = env_str("OPENAI_IMAGE_MODEL", "gpt-image-2")
+OPENAI_IMAGE_QUALITY = env_str("OPENAI_IMAGE_QUALITY", "medium")
+IMAGE_PROVIDER = env_str("IMAGE_PROVIDER", "openai" if OPENAI_API_KEY else "offline")
+IMAGE_DOWNLOAD_TIMEOUT = env_float("IMAGE_DOWNLOAD_TIMEOUT", 30.0)
+IMAGE_DOWNLOAD_MAX_BYTES = env_int("IMAGE_DOWNLOAD_MAX_BYTES", 25 * 1024 * 1024)
+GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 4)
+GENERATION_MAX_TIMEOUT_RETRIES = env_int("GENERATION_MAX_TIMEOUT_RETRIES", 1)
+GENERATION_RETRY_BASE_SECONDS = env_float("GENERATION_RETRY_BASE_SECONDS", 4.0)
+GENERATION_STORE_RETRY_SECONDS = env_float("GENERATION_STORE_RETRY_SECONDS", 1.0)
+GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", int(OPENAI_TIMEOUT) + 300)
+GENERATION_DAILY_LIMIT_PER_USER = env_int("GENERATION_DAILY_LIMIT_PER_USER", 25)
+GENERATION_DAILY_LIMIT_SITE = env_int("GENERATION_DAILY_LIMIT_SITE", 2000)
 
 DEMO_MANAGER_USERNAME = env_str("DEMO_MANAGER_USERNAME", "manager")
 DEMO_MANAGER_PASSWORD = env_str("DEMO_MANAGER_PASSWORD")

@@ -10,10 +10,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("accounts.urls")),
+    path("", include("dalle.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
-    from django.conf.urls.static import static as media_static
-
-    urlpatterns += media_static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Local media. In production Nginx serves /media/ itself and this is never reached.
+    urlpatterns.append(path("media/<path:path>", views.media_file, name="media_file"))

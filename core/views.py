@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +34,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.exception("Health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    """Local media for a run without Nginx in front (development, tests, `make run`).
+
+    Names are random UUIDs, so a file is reachable only by whoever was shown its URL,
+    as with the signed URLs of S3.
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,11 +1,17 @@
+# isort: off
+import tests.httpx_alias  # noqa: F401  (first: before anything imports httpx)
+
+# isort: on
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 
 from tests.factories import ManagerFactory, UserFactory
 
@@ -73,7 +79,9 @@ def run_tasks(db):
             result := DBTaskResult.objects.ready().order_by("enqueued_at").first()
         ):
             result.claim(worker.worker_id)
-            worker.run_task(result)
+            # Tasks enqueue follow-ups on commit; the test transaction never commits.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                worker.run_task(result)
             ran += 1
         return ran
 
@@ -144,3 +152,90 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def worker_process(tmp_path):
+    """A real `manage.py db_worker` process on the test database; stopped after the test."""
+    started = []
+
+    def start(**extra_env: str) -> subprocess.Popen:
+        env = process_env(MEDIA_ROOT=str(tmp_path / "media"), **extra_env)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
+            + ["--interval", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(condition, *, timeout: float = 30, interval: float = 0.2):
+    """Poll until `condition()` is truthy; return its value or fail with a clear message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"Gave up waiting after {timeout}s for {condition.__doc__ or condition}")
+
+
+BUCKET = "aigallery-test"
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on loopback: a real S3 HTTP API, no AWS account."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server):
+    """Media on S3 (moto) through django-storages, with a fresh private bucket."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    client.create_bucket(Bucket=BUCKET)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "core.storages.MediaStorage",
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "access_key": "test",
+                "secret_key": "test",
+                "endpoint_url": s3_server,
+                "region_name": "us-east-1",
+            },
+        },
+    }
+    yield client
+    listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    for item in listed:
+        client.delete_object(Bucket=BUCKET, Key=item["Key"])
+    client.delete_bucket(Bucket=BUCKET)

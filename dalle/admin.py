@@ -1,0 +1,73 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from dalle import services
+from dalle.models import GeneratedImage, GenerationSwitch, ImageEvent
+
+
+class ImageEventInline(admin.TabularInline):
+    model = ImageEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("created_at", "from_status", "to_status", "note")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(GeneratedImage)
+class GeneratedImageAdmin(admin.ModelAdmin):
+    list_display = (
+        "preview",
+        "short_prompt",
+        "owner",
+        "status",
+        "visibility",
+        "provider",
+        "created_at",
+    )
+    list_filter = ("status", "visibility", "provider", "created_at")
+    search_fields = ("prompt", "owner__username", "owner__email", "public_id")
+    list_select_related = ("owner",)
+    readonly_fields = [
+        field.name for field in GeneratedImage._meta.fields if field.name != "visibility"
+    ]
+    inlines = [ImageEventInline]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Image")
+    def preview(self, image: GeneratedImage) -> str:
+        if not image.thumbnail:
+            return "—"
+        return format_html('<img src="{}" width="48" height="48" alt="">', image.thumbnail.url)
+
+    @admin.display(description="Prompt")
+    def short_prompt(self, image: GeneratedImage) -> str:
+        return image.prompt[:80]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(GenerationSwitch)
+class GenerationSwitchAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "enabled", "changed_at")
+    fields = ("enabled", "reason", "changed_at")
+    readonly_fields = ("changed_at",)
+
+    def has_add_permission(self, request) -> bool:
+        return not GenerationSwitch.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        GenerationSwitch.load()  # the one row always exists to be edited
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if obj.enabled:
+            services.generation_resume()
+            messages.success(request, "Image generation is on again.")
+        else:
+            services.generation_pause(reason=obj.reason or f"Paused by {request.user.username}")

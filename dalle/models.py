@@ -1,0 +1,151 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
+
+PROMPT_MAX_LENGTH = 1000
+
+
+class GeneratedImage(models.Model):
+    """One generation job and, once it succeeds, its artwork."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Painting"
+        SUCCEEDED = "succeeded", "Ready"
+        FAILED = "failed", "Failed"
+        CANCELED = "canceled", "Canceled"
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private"
+        PUBLIC = "public", "Public"
+
+    class Size(models.TextChoices):
+        SQUARE = "1024x1024", "Square (1024 × 1024)"
+        LANDSCAPE = "1536x1024", "Landscape (1536 × 1024)"
+        PORTRAIT = "1024x1536", "Portrait (1024 × 1536)"
+
+    # Allowed status changes; dalle.services.image_transition enforces them.
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING, Status.CANCELED, Status.FAILED},
+        Status.RUNNING: {Status.SUCCEEDED, Status.FAILED, Status.QUEUED},
+        Status.SUCCEEDED: set(),
+        Status.FAILED: set(),
+        Status.CANCELED: set(),
+    }
+    PENDING = (Status.QUEUED, Status.RUNNING)
+    # Jobs that use up a daily allowance: failed, rejected and canceled ones do not.
+    COUNTED = (Status.QUEUED, Status.RUNNING, Status.SUCCEEDED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="images"
+    )
+    prompt = models.TextField(
+        validators=[MinLengthValidator(1), MaxLengthValidator(PROMPT_MAX_LENGTH)]
+    )
+    size = models.CharField(max_length=16, choices=Size, default=Size.SQUARE)
+    provider = models.CharField(max_length=32)
+    model = models.CharField(max_length=100, blank=True)
+    quality = models.CharField(max_length=16, blank=True)
+    revised_prompt = models.TextField(blank=True)
+
+    status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    timeouts = models.PositiveSmallIntegerField(default=0)
+
+    image = models.FileField(max_length=255, blank=True)
+    thumbnail = models.FileField(max_length=255, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
+
+    visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
+    usage = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="image_owner_recent"),
+            models.Index(fields=["status", "started_at"], name="image_status_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("prompt"), 1)
+                & LessThanOrEqual(Length("prompt"), PROMPT_MAX_LENGTH),
+                name="image_prompt_length",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="succeeded") | ~models.Q(image=""),
+                name="image_succeeded_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prompt[:60]} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("image_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def is_offline(self) -> bool:
+        return self.provider == "offline"
+
+
+class ImageEvent(models.Model):
+    """Every status change of a generation job: when, from, to, and why."""
+
+    image = models.ForeignKey(GeneratedImage, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class GenerationSwitch(models.Model):
+    """The site-wide on/off switch for image generation, kept in one row."""
+
+    enabled = models.BooleanField(default=True)
+    reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why generation is off: shown to managers, never to shoppers.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "generation switch"
+        verbose_name_plural = "generation switch"
+
+    def __str__(self) -> str:
+        return "Generation is on" if self.enabled else f"Generation is paused: {self.reason}"
+
+    @classmethod
+    def load(cls) -> "GenerationSwitch":
+        switch, _ = cls.objects.get_or_create(pk=1)
+        return switch

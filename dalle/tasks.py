@@ -1,0 +1,14 @@
+from django.tasks import task
+
+from dalle import services
+
+
+@task
+def generate_image(image_id: int) -> None:
+    """Paint one queued image; safe to run twice (the second run finds it claimed)."""
+    services.generation_run(image_id=image_id)
+
+
+@task
+def recover_stale_generations() -> int:
+    return services.generation_recover_stale()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dalle import views
+
+urlpatterns = [
+    path("create/", views.image_create, name="image_create"),
+    path("images/", views.image_list, name="image_list"),
+    path("images/<uuid:public_id>/", views.image_detail, name="image_detail"),
+    path("images/<uuid:public_id>/cancel/", views.image_cancel, name="image_cancel"),
+    path("images/<uuid:public_id>/visibility/", views.image_visibility, name="image_visibility"),
+]

@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+from django.views.decorators.http import require_POST
+
+from dalle import selectors, services
+from dalle.forms import PromptForm, VisibilityForm
+from dalle.models import GeneratedImage
+
+PAGE_SIZE = 24
+
+
+def _refusal_text(refusal: services.GenerationRefused) -> str:
+    if refusal.retry_at is None:
+        return refusal.message
+    when = timezone.localtime(refusal.retry_at)
+    return (
+        f"{refusal.message} You can create again at {when:%H:%M} {when:%Z} "
+        f"(in {timeuntil(refusal.retry_at)})."
+    )
+
+
+@login_required
+def image_create(request: HttpRequest) -> HttpResponse:
+    form = PromptForm(request.POST or None)
+    context = {"form": form, "allowance": services.allowance_for(request.user)}
+    if request.method != "POST":
+        return render(request, "dalle/create.html", context)
+    if not form.is_valid():
+        return render(request, "dalle/create.html", context, status=400)
+    try:
+        image = services.generation_request(
+            user=request.user, prompt=form.cleaned_data["prompt"], size=form.cleaned_data["size"]
+        )
+    except services.GenerationRefused as refusal:
+        form.add_error(None, _refusal_text(refusal))
+        return render(request, "dalle/create.html", context, status=429)
+    return redirect(image)
+
+
+@login_required
+def image_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.images_of(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "dalle/list.html", {"page": page})
+
+
+def image_detail(request: HttpRequest, public_id) -> HttpResponse:
+    image = selectors.image_visible_to(user=request.user, public_id=public_id)
+    if image.status == GeneratedImage.Status.RUNNING:
+        services.generation_recover_stale()  # a reload picks up a job whose worker died
+        image.refresh_from_db()
+    context = {"image": image, "is_owner": image.owner_id == request.user.pk}
+    if request.htmx:
+        return render(request, "dalle/detail.html#status", context)
+    return render(request, "dalle/detail.html", context)
+
+
+@require_POST
+@login_required
+def image_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    image = selectors.image_owned_by(user=request.user, public_id=public_id)
+    try:
+        services.generation_cancel(image=image)
+        messages.success(request, "Canceled. It does not count against your daily images.")
+    except services.TransitionNotAllowed:
+        messages.warning(request, "Too late to cancel: the painting has already started or ended.")
+    return redirect(image)
+
+
+@require_POST
+@login_required
+def image_visibility(request: HttpRequest, public_id) -> HttpResponse:
+    image = selectors.image_owned_by(user=request.user, public_id=public_id)
+    form = VisibilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose public or private.")
+        return redirect(image)
+    try:
+        services.image_set_visibility(image=image, visibility=form.cleaned_data["visibility"])
+    except services.TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return redirect(image)
+    if image.is_public:
+        messages.success(request, "Your image is public: anyone can see and order it in the shop.")
+    else:
+        messages.success(request, "Your image is private again: only you can see it.")
+    return redirect(image)

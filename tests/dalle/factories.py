@@ -1,0 +1,50 @@
+import factory
+from django.core.files.base import ContentFile
+
+from dalle.imaging import make_thumbnail
+from dalle.models import GeneratedImage
+from dalle.providers import paint
+from tests.factories import UserFactory
+
+
+def png_bytes(prompt: str = "test", size: tuple[int, int] = (64, 64)) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    paint(prompt, *size).save(out, "PNG")
+    return out.getvalue()
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A finished image with real files in storage."""
+
+    class Meta:
+        model = GeneratedImage
+
+    owner = factory.SubFactory(UserFactory)
+    prompt = factory.Sequence(lambda n: f"A quiet harbour at dawn, number {n}")
+    provider = "offline"
+    model = "offline-painter-1"
+    status = GeneratedImage.Status.SUCCEEDED
+    width = 1024
+    height = 1024
+
+    @factory.lazy_attribute
+    def image(self):
+        return ContentFile(png_bytes(self.prompt), name="art.png")
+
+    @factory.lazy_attribute
+    def thumbnail(self):
+        webp, _, _ = make_thumbnail(png_bytes(self.prompt))
+        return ContentFile(webp, name="art-thumb.webp")
+
+    thumbnail_width = 64
+    thumbnail_height = 64
+
+
+class QueuedImageFactory(ImageFactory):
+    status = GeneratedImage.Status.QUEUED
+    image = ""
+    thumbnail = ""
+    width = None
+    height = None

@@ -1,0 +1,56 @@
+"""Generated images in S3 (moto's S3 server) through django-storages."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import reverse
+
+from dalle.models import GeneratedImage
+from tests.conftest import BUCKET
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generated_image_lands_in_the_bucket_and_page_links_a_signed_url(
+    s3_storage, user_client, run_tasks, django_capture_on_commit_callbacks
+):
+    """The PNG and WebP are objects in the bucket; the page shows a signed, expiring URL."""
+    with django_capture_on_commit_callbacks(execute=True):
+        user_client.post(
+            reverse("image_create"), {"prompt": "A tram in Lisbon", "size": "1024x1024"}
+        )
+    run_tasks()
+    image = GeneratedImage.objects.get()
+    assert image.status == GeneratedImage.Status.SUCCEEDED
+
+    keys = {item["Key"] for item in s3_storage.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert keys == {image.image.name, image.thumbnail.name}
+    body = s3_storage.get_object(Bucket=BUCKET, Key=image.image.name)["Body"].read()
+    assert body[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not image.image.name.startswith("http")  # the database keeps keys, not URLs
+
+    page = user_client.get(image.get_absolute_url()).content.decode()
+    url = image.image.url
+    assert url.replace("&", "&amp;") in page
+    query = parse_qs(urlparse(url).query)
+    assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+    assert "X-Amz-Signature" in query
+    assert int(query["X-Amz-Expires"][0]) <= 3600
+
+
+def test_missing_bucket_fails_the_job_cleanly(
+    s3_storage, user_client, run_tasks, django_capture_on_commit_callbacks, settings
+):
+    """When storage refuses the file, the job fails with a message and never claims success."""
+    settings.GENERATION_STORE_RETRY_SECONDS = 0
+    s3_storage.delete_bucket(Bucket=BUCKET)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_client.post(reverse("image_create"), {"prompt": "A lost file", "size": "1024x1024"})
+    run_tasks()
+    image = GeneratedImage.objects.get()
+    assert image.status == GeneratedImage.Status.FAILED
+    assert image.error_code == "storage_error"
+    assert not image.image
+    page = user_client.get(image.get_absolute_url()).content.decode()
+    assert "We could not save your image" in page
+    s3_storage.create_bucket(Bucket=BUCKET)  # for the fixture's clean-up
