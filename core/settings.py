@@ -266,5 +266,18 @@ GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", int(OPENAI_TIMEOU
 GENERATION_DAILY_LIMIT_PER_USER = env_int("GENERATION_DAILY_LIMIT_PER_USER", 25)
 GENERATION_DAILY_LIMIT_SITE = env_int("GENERATION_DAILY_LIMIT_SITE", 2000)
 
+# Shop and payments (products/, purchases/). Stripe when a secret key is set; otherwise a
+# simulated checkout marked TEST MODE drives the same fulfilment code.
+SHOP_CURRENCY = env_str("SHOP_CURRENCY", "usd").lower()
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE") or None
+PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "stripe" if STRIPE_SECRET_KEY else "simulated")
+if PAYMENT_GATEWAY == "stripe" and not DEBUG and not STRIPE_WEBHOOK_SECRET:
+    env_required("STRIPE_WEBHOOK_SECRET", "the signing secret of the Stripe webhook endpoint")
+CHECKOUT_EXPIRES_MINUTES = env_int("CHECKOUT_EXPIRES_MINUTES", 60)
+if PAYMENT_GATEWAY == "stripe":
+    SECURE_CSP["form-action"].append("https://checkout.stripe.com")
+
 DEMO_MANAGER_USERNAME = env_str("DEMO_MANAGER_USERNAME", "manager")
 DEMO_MANAGER_PASSWORD = env_str("DEMO_MANAGER_PASSWORD")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("accounts/", include("accounts.urls")),
     path("", include("dalle.urls")),
+    path("", include("products.urls")),
+    path("purchases/", include("purchases.urls")),
     path("admin/", admin.site.urls),
 ]
 

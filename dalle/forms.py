@@ -21,7 +21,3 @@ class PromptForm(forms.Form):
         },
     )
     size = forms.ChoiceField(choices=GeneratedImage.Size, initial=GeneratedImage.Size.SQUARE)
-
-
-class VisibilityForm(forms.Form):
-    visibility = forms.ChoiceField(choices=GeneratedImage.Visibility)

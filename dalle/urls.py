@@ -7,5 +7,4 @@ urlpatterns = [
     path("images/", views.image_list, name="image_list"),
     path("images/<uuid:public_id>/", views.image_detail, name="image_detail"),
     path("images/<uuid:public_id>/cancel/", views.image_cancel, name="image_cancel"),
-    path("images/<uuid:public_id>/visibility/", views.image_visibility, name="image_visibility"),
 ]

@@ -8,7 +8,7 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_POST
 
 from dalle import selectors, services
-from dalle.forms import PromptForm, VisibilityForm
+from dalle.forms import PromptForm
 from dalle.models import GeneratedImage
 
 PAGE_SIZE = 24
@@ -70,24 +70,4 @@ def image_cancel(request: HttpRequest, public_id) -> HttpResponse:
         messages.success(request, "Canceled. It does not count against your daily images.")
     except services.TransitionNotAllowed:
         messages.warning(request, "Too late to cancel: the painting has already started or ended.")
-    return redirect(image)
-
-
-@require_POST
-@login_required
-def image_visibility(request: HttpRequest, public_id) -> HttpResponse:
-    image = selectors.image_owned_by(user=request.user, public_id=public_id)
-    form = VisibilityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose public or private.")
-        return redirect(image)
-    try:
-        services.image_set_visibility(image=image, visibility=form.cleaned_data["visibility"])
-    except services.TransitionNotAllowed as error:
-        messages.error(request, str(error))
-        return redirect(image)
-    if image.is_public:
-        messages.success(request, "Your image is public: anyone can see and order it in the shop.")
-    else:
-        messages.success(request, "Your image is private again: only you can see it.")
     return redirect(image)

@@ -117,21 +117,6 @@ def test_private_image_is_hidden_from_others(client, other_user):
     assert client.get(image.get_absolute_url()).status_code == 404
 
 
-def test_owner_makes_image_public(client, other_user):
-    """Once the owner shares it, others can see the image."""
-    image = ImageFactory()
-    client.force_login(image.owner)
-    client.post(reverse("image_visibility", args=[image.public_id]), {"visibility": "public"})
-    image.refresh_from_db()
-    assert image.is_public
-    client.force_login(other_user)
-    assert client.get(image.get_absolute_url()).status_code == 200
-    forbidden = client.post(
-        reverse("image_visibility", args=[image.public_id]), {"visibility": "private"}
-    )
-    assert forbidden.status_code == 404
-
-
 def test_owner_cancels_queued_job(client, run_tasks):
     """A queued job can be canceled by its owner and is then never painted."""
     image = QueuedImageFactory()

@@ -1,7 +1,19 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
+
+# Name, kind, price in the shop currency, print size in cm, minimum DPI. A 1024 px image
+# prints the small print and the canvas well; the larger prints need a larger image.
+DEMO_FORMATS = [
+    ("Digital download", "digital", "5.00", None, 150),
+    ("Art print 15×15 cm", "physical", "24.00", ("15", "15"), 150),
+    ("Art print 20×20 cm", "physical", "32.00", ("20", "20"), 150),
+    ("Art print 15×22 cm", "physical", "29.00", ("15", "22"), 150),
+    ("Canvas 40×40 cm", "physical", "79.00", ("40", "40"), 60),
+]
 
 
 class Command(BaseCommand):
@@ -11,6 +23,30 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         self.ensure_manager()
+        self.ensure_formats()
+
+    def ensure_formats(self) -> None:
+        from products.models import Format, ShopSettings
+        from products.money import exponent
+
+        ShopSettings.load()
+        if Format.objects.exists():
+            return
+        # The demo prices are in dollars; a currency without cents gets round thousands.
+        scale = 1 if exponent() else 1000
+        for order, (name, kind, price, size, dpi) in enumerate(DEMO_FORMATS):
+            Format.objects.create(
+                name=name,
+                kind=kind,
+                price=Decimal(price) * scale,
+                width_cm=size and Decimal(size[0]),
+                height_cm=size and Decimal(size[1]),
+                min_dpi=dpi,
+                sort_order=order,
+            )
+        self.stdout.write(
+            f"Created {len(DEMO_FORMATS)} demo formats; edit their prices in the admin."
+        )
 
     def ensure_manager(self) -> None:
         User = get_user_model()

@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from products.models import Format, Product, ShopSettings
+
+
+@admin.register(Format)
+class FormatAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "price",
+        "width_cm",
+        "height_cm",
+        "min_dpi",
+        "active",
+        "sort_order",
+    )
+    list_editable = ("price", "active", "sort_order")
+    list_filter = ("kind", "active")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("preview", "name", "owner", "visibility", "created_at")
+    list_select_related = ("image__owner",)
+    search_fields = ("name", "slug", "image__prompt", "image__owner__username")
+    readonly_fields = ("image", "slug", "created_at")
+    fields = ("name", "slug", "image", "created_at")
+
+    @admin.display(description="Image")
+    def preview(self, product: Product) -> str:
+        return format_html(
+            '<img src="{}" width="48" height="48" alt="">', product.image.thumbnail.url
+        )
+
+    @admin.display(description="Owner")
+    def owner(self, product: Product) -> str:
+        return product.image.owner.username
+
+    @admin.display(description="Visibility")
+    def visibility(self, product: Product) -> str:
+        return product.image.get_visibility_display()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ShopSettings)
+class ShopSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "shipping_flat_rate")
+
+    def has_add_permission(self, request) -> bool:
+        return not ShopSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        ShopSettings.load()
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,122 @@
+import math
+import uuid
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from dalle.models import GeneratedImage
+
+CM_PER_INCH = Decimal("2.54")
+
+
+class Format(models.Model):
+    """A way to buy an artwork (a download, a print size), priced by managers."""
+
+    class Kind(models.TextChoices):
+        DIGITAL = "digital", "Digital"
+        PHYSICAL = "physical", "Physical"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=8, choices=Kind)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.50"))]
+    )
+    width_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    height_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    min_dpi = models.PositiveSmallIntegerField(
+        default=150, help_text="Resolution a print needs; lower images are offered disabled."
+    )
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="digital")
+                | models.Q(width_cm__isnull=False, height_cm__isnull=False),
+                name="format_physical_has_size",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_physical(self) -> bool:
+        return self.kind == self.Kind.PHYSICAL
+
+    def min_pixels(self) -> tuple[int, int] | None:
+        """(long side, short side) in pixels that print well at `min_dpi`."""
+        if not self.is_physical:
+            return None
+        sides = sorted((self.width_cm, self.height_cm), reverse=True)
+        return tuple(math.ceil(side / CM_PER_INCH * self.min_dpi) for side in sides)
+
+    def unsuitable_reason(self, image: GeneratedImage) -> str:
+        """Why this format cannot print the image well, or "" when it can."""
+        needed = self.min_pixels()
+        if needed is None or not image.width:
+            return ""
+        have = sorted((image.width, image.height), reverse=True)
+        if have[0] >= needed[0] and have[1] >= needed[1]:
+            return ""
+        return (
+            f"Needs at least {needed[0]} × {needed[1]} px to print sharply at this size; "
+            f"this image is {have[0]} × {have[1]} px."
+        )
+
+
+class Product(models.Model):
+    """An artwork on sale: made from a generated image when first ordered or published."""
+
+    image = models.OneToOneField(GeneratedImage, on_delete=models.PROTECT, related_name="product")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("product_detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def name_from_prompt(prompt: str) -> str:
+        first_line = " ".join(prompt.split())
+        return first_line if len(first_line) <= 120 else first_line[:119].rstrip() + "…"
+
+    @staticmethod
+    def slug_from_prompt(prompt: str) -> str:
+        """Unique and short for any prompt, in any script: words, then a random suffix."""
+        words = slugify(prompt, allow_unicode=True)[:60].strip("-") or "artwork"
+        return f"{words}-{uuid.uuid4().hex[:10]}"
+
+
+class ShopSettings(models.Model):
+    """Shop-wide values managers set in the admin, kept in one row."""
+
+    shipping_flat_rate = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("6.00"),
+        help_text="Charged once per order that contains a print.",
+    )
+
+    class Meta:
+        verbose_name = "shop settings"
+        verbose_name_plural = "shop settings"
+
+    def __str__(self) -> str:
+        return "Shop settings"
+
+    @classmethod
+    def load(cls) -> "ShopSettings":
+        shop, _ = cls.objects.get_or_create(pk=1)
+        return shop

@@ -1,0 +1,235 @@
+import logging
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.services import shipping_address_get
+from products import selectors as product_selectors
+from products.models import ShopSettings
+from products.services import format_choices
+from purchases import selectors, services
+from purchases.forms import OrderAddressForm, OrderForm
+from purchases.gateways import InvalidWebhook, PaymentError
+from purchases.models import Order, SimulatedCheckout
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 24
+PAYMENT_DOWN = (
+    "We could not reach the payment provider. Your order is saved: please try again in a minute."
+)
+
+
+@login_required
+def order_create(request: HttpRequest, slug: str) -> HttpResponse:
+    product = product_selectors.product_visible_to(user=request.user, slug=slug)
+    choices = format_choices(image=product.image)
+    profile_address = shipping_address_get(user=request.user)
+    form = OrderForm(request.POST or None, choices=choices)
+    address_form = OrderAddressForm(request.POST or None, instance=profile_address, prefix="ship")
+    context = {
+        "product": product,
+        "form": form,
+        "address_form": address_form,
+        "choices": choices,
+        "shipping": ShopSettings.load().shipping_flat_rate,
+    }
+    if request.method != "POST":
+        return render(request, "purchases/order_form.html", context)
+    if not form.is_valid():
+        return render(request, "purchases/order_form.html", context, status=400)
+    chosen = form.cleaned_data["format"]
+    address = None
+    if chosen.is_physical:
+        if not address_form.is_valid():
+            return render(request, "purchases/order_form.html", context, status=400)
+        address = {name: str(value) for name, value in address_form.cleaned_data.items()}
+    try:
+        order = services.order_create(
+            customer=request.user,
+            product=product,
+            format=chosen,
+            quantity=form.cleaned_data["quantity"],
+            address=address,
+        )
+    except services.OrderError as error:
+        form.add_error(None, str(error))
+        return render(request, "purchases/order_form.html", context, status=400)
+    return _to_checkout(request, order)
+
+
+def _to_checkout(request: HttpRequest, order: Order) -> HttpResponse:
+    try:
+        url = services.order_checkout(order=order, base_url=request.build_absolute_uri("/"))
+    except PaymentError:
+        messages.error(request, PAYMENT_DOWN)
+        return redirect(order)
+    except services.OrderError as error:
+        messages.warning(request, str(error))
+        return redirect(order)
+    return redirect(url)
+
+
+@require_POST
+@login_required
+def order_pay(request: HttpRequest, public_id) -> HttpResponse:
+    return _to_checkout(request, selectors.order_of(user=request.user, public_id=public_id))
+
+
+@login_required
+def order_success(request: HttpRequest, public_id) -> HttpResponse:
+    """Stripe's return address. It checks with the gateway itself; the webhook may be late."""
+    order = selectors.order_of(user=request.user, public_id=public_id)
+    session_id = request.GET.get("session_id", "")
+    if session_id and session_id == order.checkout_session_id:
+        try:
+            services.fulfill_checkout(session_id)
+        except PaymentError:
+            logger.warning("Could not confirm checkout %s on the success page", session_id)
+        order.refresh_from_db()
+    return render(request, "purchases/success.html", {"order": order})
+
+
+@login_required
+def order_canceled(request: HttpRequest, public_id) -> HttpResponse:
+    order = selectors.order_of(user=request.user, public_id=public_id)
+    return render(request, "purchases/canceled.html", {"order": order})
+
+
+@require_POST
+@login_required
+def order_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    order = selectors.order_of(user=request.user, public_id=public_id)
+    try:
+        services.order_cancel(order=order, actor=request.user)
+        messages.success(request, f"Order {order.short_id} is canceled. Nothing was charged.")
+    except (services.OrderError, PaymentError) as error:
+        messages.error(request, str(error))
+    return redirect(order)
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.orders_of(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "purchases/order_list.html", {"page": page})
+
+
+@login_required
+def order_detail(request: HttpRequest, public_id) -> HttpResponse:
+    order = selectors.order_of(user=request.user, public_id=public_id)
+    events = order.events.all()
+    return render(request, "purchases/order_detail.html", {"order": order, "events": events})
+
+
+@login_required
+def order_download(request: HttpRequest, public_id) -> HttpResponse:
+    order = selectors.order_of(user=request.user, public_id=public_id)
+    try:
+        return redirect(services.order_download_url(order=order))
+    except services.OrderError as error:
+        messages.error(request, str(error))
+        return redirect(order)
+
+
+@login_required
+def simulated_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
+    """The TEST MODE checkout page of the simulated gateway."""
+    checkout = (
+        SimulatedCheckout.objects.select_related("order__product__image", "order__format")
+        .filter(session_id=session_id, order__customer=request.user)
+        .first()
+    )
+    if checkout is None:
+        raise Http404("No such checkout")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ("pay", "decline", "cancel"):
+            return HttpResponseBadRequest("Unknown action")
+        if action == "cancel":
+            return redirect(checkout.cancel_url)
+        session = services.simulated_checkout_submit(session_id=session_id, action=action)
+        if action == "pay" and session.is_paid:
+            return redirect(f"{checkout.success_url}?session_id={session_id}")
+        messages.error(request, "The test card was declined. Nothing was charged.")
+        return redirect(checkout.order)
+    session = services.simulated_checkout_open(session_id=session_id)
+    context = {"checkout": checkout, "session": session, "order": checkout.order}
+    return render(request, "purchases/simulated_checkout.html", context)
+
+
+@csrf_exempt  # Stripe cannot send a CSRF token; the signature check stands in for it.
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        outcome = services.webhook_handle(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except InvalidWebhook as error:
+        logger.warning("Rejected a webhook: %s", error)
+        return HttpResponseBadRequest("Invalid signature")
+    except Exception:
+        logger.exception("Webhook processing failed; Stripe will retry")
+        return HttpResponse("Processing failed", status=500)
+    return HttpResponse(outcome)
+
+
+@staff_member_required
+def manager_orders(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in Order.Status.values else ""
+    date_from = _date(request.GET.get("from"))
+    date_to = _date(request.GET.get("to"))
+    query = request.GET.get("q", "").strip()[:100]
+    orders = selectors.all_orders(status=status, date_from=date_from, date_to=date_to, query=query)
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {
+        "page": page,
+        "status": status,
+        "date_from": date_from,
+        "date_to": date_to,
+        "query": query,
+        "statuses": Order.Status.choices,
+        "query_string": filters.urlencode(),
+    }
+    return render(request, "purchases/manager_orders.html", context)
+
+
+@require_POST
+@staff_member_required
+def manager_order_advance(request: HttpRequest, public_id) -> HttpResponse:
+    order = Order.objects.filter(public_id=public_id).first()
+    if order is None:
+        raise Http404("No such order")
+    to = request.POST.get("to", "")
+    if to not in Order.Status.values:
+        return HttpResponseBadRequest("Unknown status")
+    try:
+        services.order_advance(order=order, to=to, actor=request.user)
+        messages.success(
+            request, f"Order {order.short_id} is now {Order.Status(to).label.lower()}."
+        )
+    except services.OrderError as error:
+        messages.error(request, str(error))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("manager_orders")
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None

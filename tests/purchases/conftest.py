@@ -1,0 +1,72 @@
+from decimal import Decimal
+
+import pytest
+
+from products.models import ShopSettings
+from tests.products.factories import FormatFactory, PrintFormatFactory, ProductFactory
+from tests.purchases.fake_stripe import WEBHOOK_SECRET, FakeStripe
+
+
+@pytest.fixture
+def digital(db):
+    return FormatFactory()
+
+
+@pytest.fixture
+def print_small(db):
+    return PrintFormatFactory()
+
+
+@pytest.fixture
+def print_large(db):
+    return PrintFormatFactory(
+        name="Art print 30×30 cm", price=Decimal("45.00"), width_cm=30, height_cm=30
+    )
+
+
+@pytest.fixture
+def shop(db):
+    shop = ShopSettings.load()
+    shop.shipping_flat_rate = Decimal("6.00")
+    shop.save()
+    return shop
+
+
+@pytest.fixture
+def product(db, other_user, shop):
+    """A public product made by someone else, 1024 × 1024 px."""
+    return ProductFactory(image__owner=other_user)
+
+
+ADDRESS = {
+    "ship-full_name": "Kim Min-ji",
+    "ship-line1": "110 Sejong-daero",
+    "ship-line2": "",
+    "ship-city": "Seoul",
+    "ship-region": "Jung-gu",
+    "ship-postal_code": "04524",
+    "ship-country": "KR",
+    "ship-phone": "+82 2 120",
+}
+
+
+@pytest.fixture(scope="session")
+def fake_stripe_server():
+    fake = FakeStripe().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def stripe(settings, fake_stripe_server):
+    """The Stripe gateway pointed at the local fake; state is fresh for each test."""
+    fake = fake_stripe_server
+    fake.sessions.clear()
+    fake.requests.clear()
+    fake.idempotent.clear()
+    fake.failures.clear()
+    settings.PAYMENT_GATEWAY = "stripe"
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    return fake
