@@ -1,0 +1,109 @@
+import pytest
+from django.urls import reverse
+
+from dalle.models import GeneratedImage
+from products.models import Product
+from tests.dalle.factories import ImageFactory
+from tests.products.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shop_lists_public_products_newest_first(client):
+    """Only products of public images are in the shop, newest first."""
+    older = ProductFactory(image__prompt="An older lighthouse")
+    newer = ProductFactory(image__prompt="A newer harbour")
+    private = ProductFactory(
+        image__prompt="A secret garden", image__visibility=GeneratedImage.Visibility.PRIVATE
+    )
+    page = client.get(reverse("shop")).content.decode()
+    assert page.index(newer.name) < page.index(older.name)
+    assert private.name not in page
+    assert 'loading="eager"' in page
+    assert f'width="{newer.image.thumbnail_width}"' in page
+
+
+def test_shop_search_by_prompt_words(client):
+    """Search finds products whose prompt has all the words, in any language."""
+    ProductFactory(image__prompt="Lighthouse at dawn, watercolour")
+    ProductFactory(image__prompt="푸른 바다 위의 등대")
+    ProductFactory(image__prompt="A cat asleep")
+    assert (
+        "Lighthouse at dawn"
+        in client.get(reverse("shop"), {"q": "dawn lighthouse"}).content.decode()
+    )
+    page = client.get(reverse("shop"), {"q": "바다"}).content.decode()
+    assert "푸른 바다" in page
+    assert "A cat" not in page
+    assert (
+        "No artwork matches" in client.get(reverse("shop"), {"q": "<b>zebra</b>"}).content.decode()
+    )
+    assert (
+        "&lt;b&gt;zebra&lt;/b&gt;"
+        in client.get(reverse("shop"), {"q": "<b>zebra</b>"}).content.decode()
+    )
+
+
+@pytest.mark.parametrize("count", [1, 24, 60])
+def test_shop_query_count_is_constant(client, count, django_assert_max_num_queries):
+    """The shop page costs the same number of queries for 1, 24 or 60 products."""
+    ProductFactory.create_batch(count)
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("shop"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="tile"') == min(count, 24)
+
+
+def test_shop_paginates_and_keeps_the_search(client):
+    """25 matching products make two pages; the next link keeps the query."""
+    ProductFactory.create_batch(25, image__prompt="a blue boat")
+    page = client.get(reverse("shop"), {"q": "boat"}).content.decode()
+    assert "Page 1 of 2" in page
+    assert "?q=boat&amp;page=2" in page
+
+
+def test_product_page_shows_image_prompt_and_prices(client, shop_formats):
+    """The product page shows the artwork, its prompt and every format's price."""
+    product = ProductFactory(image__prompt="밤하늘의 고래")
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert "밤하늘의 고래" in page
+    assert "Digital download</strong> — $5.00" in page
+    assert product.image.image.url in page
+
+
+def test_slug_is_short_and_unique_for_long_korean_prompts():
+    """Any prompt, however long and in any script, gets a short unique slug."""
+    prompt = "아주 긴 한국어 프롬프트 " * 80
+    a = ProductFactory(image__prompt=prompt[:1000])
+    b = ProductFactory(image__prompt=prompt[:1000])
+    assert a.slug != b.slug
+    assert len(a.slug) <= 80
+    assert a.slug.startswith("아주-긴-한국어-프롬프트")
+    assert len(a.name) <= 120
+
+
+def test_publishing_makes_a_product_and_unpublishing_hides_it(client, user):
+    """Sharing an image puts it in the shop; making it private takes it out."""
+    image = ImageFactory(owner=user)
+    client.force_login(user)
+    client.post(reverse("image_publish", args=[image.public_id]), {"visibility": "public"})
+    product = Product.objects.get(image=image)
+    assert product.name in client.get(reverse("shop")).content.decode()
+    client.post(reverse("image_publish", args=[image.public_id]), {"visibility": "private"})
+    client.logout()
+    assert product.name not in client.get(reverse("shop")).content.decode()
+    assert client.get(product.get_absolute_url()).status_code == 404
+
+
+def test_only_the_owner_can_publish(client, other_user):
+    """Another user cannot publish someone's image."""
+    image = ImageFactory()
+    client.force_login(other_user)
+    assert (
+        client.post(
+            reverse("image_publish", args=[image.public_id]), {"visibility": "public"}
+        ).status_code
+        == 404
+    )
+    image.refresh_from_db()
+    assert not image.is_public
