@@ -357,6 +357,13 @@ def paint(prompt: str, width: int, height: int) -> Image.Image:
     return canvas
 
 
+def provider_identity() -> tuple[str, str, str]:
+    """(provider, model, quality) that new jobs will use, without building a client."""
+    if settings.IMAGE_PROVIDER == "openai":
+        return OpenAIProvider.name, settings.OPENAI_IMAGE_MODEL, settings.OPENAI_IMAGE_QUALITY
+    return OfflineProvider.name, OfflineProvider.model, ""
+
+
 def get_provider() -> OpenAIProvider | OfflineProvider:
     if settings.IMAGE_PROVIDER == "openai":
         return OpenAIProvider()

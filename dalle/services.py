@@ -11,12 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dalle import tasks
 from dalle.imaging import image_size, make_thumbnail
 from dalle.models import GeneratedImage, GenerationSwitch, ImageEvent
-from dalle.providers import Picture, ProviderError, get_provider
+from dalle.providers import Picture, ProviderError, get_provider, provider_identity
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -91,7 +92,7 @@ def allowance_for(user: User) -> Allowance:
 @transaction.atomic
 def generation_request(*, user: User, prompt: str, size: str) -> GeneratedImage:
     """Queue a generation if the switch and the daily limits allow it; never waits for it."""
-    if not GenerationSwitch.load().enabled:
+    if GenerationSwitch.objects.filter(pk=1, enabled=False).exists():
         raise GenerationRefused(UNAVAILABLE_MESSAGE)
     # One request at a time per user, so two quick clicks cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
@@ -99,26 +100,23 @@ def generation_request(*, user: User, prompt: str, size: str) -> GeneratedImage:
         status__in=GeneratedImage.COUNTED, created_at__gte=timezone.now() - DAY
     )
     mine = window.filter(owner=user)
-    if mine.count() >= settings.GENERATION_DAILY_LIMIT_PER_USER:
+    used = window.aggregate(site=Count("id"), mine=Count("id", filter=Q(owner=user)))
+    if used["mine"] >= settings.GENERATION_DAILY_LIMIT_PER_USER:
         raise GenerationRefused(
             f"You have used your {settings.GENERATION_DAILY_LIMIT_PER_USER} images for today.",
             retry_at=_retry_at(mine, settings.GENERATION_DAILY_LIMIT_PER_USER),
         )
-    if window.count() >= settings.GENERATION_DAILY_LIMIT_SITE:
+    if used["site"] >= settings.GENERATION_DAILY_LIMIT_SITE:
         raise GenerationRefused(
             "The gallery has painted all the images it can today.",
             retry_at=_retry_at(window, settings.GENERATION_DAILY_LIMIT_SITE),
         )
-    provider = get_provider()
+    provider, model, quality = provider_identity()
     image = GeneratedImage(
-        owner=user,
-        prompt=prompt,
-        size=size,
-        provider=provider.name,
-        model=provider.model,
-        quality=getattr(provider, "quality", ""),
+        owner=user, prompt=prompt, size=size, provider=provider, model=model, quality=quality
     )
-    image.full_clean()
+    # Field checks here; uniqueness and the prompt-length constraint are the database's job.
+    image.full_clean(validate_unique=False, validate_constraints=False)
     image.save()
     ImageEvent.objects.create(image=image, to_status=Status.QUEUED, note="requested")
     transaction.on_commit(lambda: tasks.generate_image.enqueue(image_id=image.pk))

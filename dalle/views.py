@@ -27,7 +27,8 @@ def _refusal_text(refusal: services.GenerationRefused) -> str:
 @login_required
 def image_create(request: HttpRequest) -> HttpResponse:
     form = PromptForm(request.POST or None)
-    context = {"form": form, "allowance": services.allowance_for(request.user)}
+    # Counted only when a page is rendered, not on the successful POST.
+    context = {"form": form, "allowance": lambda: services.allowance_for(request.user)}
     if request.method != "POST":
         return render(request, "dalle/create.html", context)
     if not form.is_valid():
