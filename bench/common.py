@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +73,19 @@ def processes(*commands: tuple[list[str], dict[str, str], Path]):
     try:
         for argv, env, log in commands:
             handle = open(log, "w")  # noqa: SIM115 (closed below)
-            started.append((subprocess.Popen(argv, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True), handle))
+            started.append(
+                (
+                    subprocess.Popen(
+                        argv,
+                        cwd=ROOT,
+                        env=env,
+                        stdout=handle,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    ),
+                    handle,
+                )
+            )
         yield [process for process, _ in started]
     finally:
         for process, _ in started:
@@ -87,10 +99,8 @@ def processes(*commands: tuple[list[str], dict[str, str], Path]):
 
 
 def with_suppressed(function, *args) -> None:
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         function(*args)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def wait_http(url: str, timeout: float = 60) -> None:
@@ -121,7 +131,9 @@ class Browser:
     def post(self, path: str, data: dict, referer_path: str | None = None) -> tuple[int, dict]:
         token = next(c.value for c in self.jar if c.name == "csrftoken")
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + (referer_path or path)})
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + (referer_path or path)}
+        )
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, dict(response.headers)
@@ -130,7 +142,9 @@ class Browser:
 
     def log_in(self, username: str, password: str) -> None:
         self.get("/accounts/login/")
-        status, headers = self.post("/accounts/login/", {"username": username, "password": password})
+        status, headers = self.post(
+            "/accounts/login/", {"username": username, "password": password}
+        )
         if status != 302:
             raise SystemExit(f"login failed: {status}")
 

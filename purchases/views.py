@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -135,10 +135,13 @@ def order_detail(request: HttpRequest, public_id) -> HttpResponse:
 def order_download(request: HttpRequest, public_id) -> HttpResponse:
     order = selectors.order_of(user=request.user, public_id=public_id)
     try:
-        return redirect(services.order_download_url(order=order))
+        download = services.order_download(order=order)
     except services.OrderError as error:
         messages.error(request, str(error))
         return redirect(order)
+    if download.url:
+        return redirect(download.url)
+    return FileResponse(download.file, as_attachment=True, filename=download.filename)
 
 
 @login_required

@@ -47,3 +47,26 @@ def test_logout_form_has_csrf_token(user_client):
     """The log-out button is a POST form protected against CSRF."""
     page = user_client.get(reverse("home")).content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_server_error_page_needs_no_context():
+    """The 500 page renders on its own, even when context processors would fail."""
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "Something went wrong on our side" in page
+
+
+def test_only_the_stripe_webhook_is_csrf_exempt():
+    """Every view but Stripe's webhook keeps CSRF protection."""
+    from django.urls import get_resolver
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if hasattr(entry, "url_patterns"):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            else:
+                yield prefix + str(entry.pattern), entry.callback
+
+    exempt = sorted(path for path, view in walk(get_resolver().url_patterns) if getattr(view, "csrf_exempt", False))
+    assert exempt == ["purchases/stripe/webhook/"]

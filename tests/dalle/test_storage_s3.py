@@ -54,3 +54,20 @@ def test_missing_bucket_fails_the_job_cleanly(
     page = user_client.get(image.get_absolute_url()).content.decode()
     assert "We could not save your image" in page
     s3_storage.create_bucket(Bucket=BUCKET)  # for the fixture's clean-up
+
+
+def test_paid_download_is_a_short_lived_signed_url(s3_storage, user, user_client, settings):
+    """A buyer's download goes to a 5-minute signed URL that saves the file as an attachment."""
+    from purchases import services
+    from purchases.models import Order
+    from tests.products.factories import FormatFactory, ProductFactory
+
+    product = ProductFactory()
+    order = services.order_create(customer=user, product=product, format=FormatFactory(), quantity=1, address=None)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
+    response = user_client.get(reverse("order_download", args=[order.public_id]))
+    assert response.status_code == 302
+    query = parse_qs(urlparse(response.url).query)
+    assert query["X-Amz-Expires"] == ["300"]
+    assert query["response-content-disposition"][0].startswith('attachment; filename="aigallery-')
+    assert urlparse(response.url).path.endswith(product.image.image.name)

@@ -218,3 +218,24 @@ def test_create_form_has_csrf_and_escapes_prompts(generate, user_client, run_tas
     page = user_client.get(image.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; a cat" in page
+
+
+def test_others_see_a_public_image_as_a_preview_only(client, other_user):
+    """A public image's page shows others the thumbnail, never the full-resolution file."""
+    image = ImageFactory(visibility=GeneratedImage.Visibility.PUBLIC)
+    client.force_login(other_user)
+    page = client.get(image.get_absolute_url()).content.decode()
+    assert image.thumbnail.url in page
+    assert image.image.url not in page
+
+
+def test_offline_painter_is_deterministic():
+    """The same prompt paints the same picture; another prompt paints another."""
+    from dalle.providers import OfflineProvider
+
+    painter = OfflineProvider()
+    first = painter.generate(prompt="A fox in the snow", size="1024x1024", user_ref="u1").png
+    again = painter.generate(prompt="A fox in the snow", size="1024x1024", user_ref="u2").png
+    other = painter.generate(prompt="A fox in the rain", size="1024x1024", user_ref="u1").png
+    assert first == again
+    assert first != other

@@ -68,7 +68,8 @@ def test_product_page_shows_image_prompt_and_prices(client, shop_formats):
     page = client.get(product.get_absolute_url()).content.decode()
     assert "밤하늘의 고래" in page
     assert "Digital download</strong> — $5.00" in page
-    assert product.image.image.url in page
+    assert product.image.thumbnail.url in page
+    assert product.image.image.url not in page  # the original is sold, not given away
 
 
 def test_slug_is_short_and_unique_for_long_korean_prompts():

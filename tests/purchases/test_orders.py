@@ -74,8 +74,10 @@ def test_digital_order_paid_in_simulated_checkout(
     assert [e.to_status for e in order.events.all()] == ["pending", "paid", "delivered"]
 
     download = user_client.get(reverse("order_download", args=[order.public_id]))
-    assert download.status_code == 302
-    assert download.url == product.image.image.url
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith('attachment; filename="aigallery-')
+    with product.image.image.open("rb") as original:
+        assert b"".join(download.streaming_content) == original.read()
 
     run_tasks()
     assert len(mail.outbox) == 1
