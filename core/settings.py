@@ -89,10 +89,14 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
     if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
+        from psycopg_pool import ConnectionPool
+
+        # The pool replaces persistent connections; it checks a connection before lending it.
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 1),
             "max_size": env_int("DATABASE_POOL_MAX", 4),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            "check": ConnectionPool.check_connection,
         }
 else:
     database = {
@@ -282,6 +286,17 @@ if PAYMENT_GATEWAY == "stripe" and not DEBUG and not STRIPE_WEBHOOK_SECRET:
 CHECKOUT_EXPIRES_MINUTES = env_int("CHECKOUT_EXPIRES_MINUTES", 60)
 if PAYMENT_GATEWAY == "stripe":
     SECURE_CSP["form-action"].append("https://checkout.stripe.com")
+
+# Support chat (chatbot/). OpenAI when a key is set; otherwise the offline FAQ bot.
+OPENAI_CHAT_MODEL = env_str("OPENAI_CHAT_MODEL", "gpt-5-mini")
+CHATBOT_PROVIDER = env_str("CHATBOT_PROVIDER", "openai" if OPENAI_API_KEY else "offline")
+CHATBOT_TIMEOUT = env_float("CHATBOT_TIMEOUT", 20.0)
+CHATBOT_MAX_REPLY_TOKENS = env_int("CHATBOT_MAX_REPLY_TOKENS", 400)
+CHATBOT_MAX_REPLY_CHARS = env_int("CHATBOT_MAX_REPLY_CHARS", 2000)
+CHATBOT_CONTEXT_MESSAGES = env_int("CHATBOT_CONTEXT_MESSAGES", 10)
+CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 1000)
+CHATBOT_RATE_LIMIT = env_int("CHATBOT_RATE_LIMIT", 20)
+CHATBOT_RATE_WINDOW_SECONDS = env_int("CHATBOT_RATE_WINDOW_SECONDS", 600)
 
 DEMO_MANAGER_USERNAME = env_str("DEMO_MANAGER_USERNAME", "manager")
 DEMO_MANAGER_PASSWORD = env_str("DEMO_MANAGER_PASSWORD")

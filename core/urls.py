@@ -6,13 +6,13 @@ from core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("contact/", views.contact, name="contact"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("accounts.urls")),
     path("", include("dalle.urls")),
     path("", include("products.urls")),
     path("purchases/", include("purchases.urls")),
+    path("", include("chatbot.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,10 +19,6 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
-def contact(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/contact.html", {"support_email": settings.SUPPORT_EMAIL})
-
-
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness and database reachability, for Docker and Nginx."""

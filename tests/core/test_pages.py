@@ -68,5 +68,9 @@ def test_only_the_stripe_webhook_is_csrf_exempt():
             else:
                 yield prefix + str(entry.pattern), entry.callback
 
-    exempt = sorted(path for path, view in walk(get_resolver().url_patterns) if getattr(view, "csrf_exempt", False))
+    exempt = sorted(
+        path
+        for path, view in walk(get_resolver().url_patterns)
+        if getattr(view, "csrf_exempt", False)
+    )
     assert exempt == ["purchases/stripe/webhook/"]

@@ -63,7 +63,9 @@ def test_paid_download_is_a_short_lived_signed_url(s3_storage, user, user_client
     from tests.products.factories import FormatFactory, ProductFactory
 
     product = ProductFactory()
-    order = services.order_create(customer=user, product=product, format=FormatFactory(), quantity=1, address=None)
+    order = services.order_create(
+        customer=user, product=product, format=FormatFactory(), quantity=1, address=None
+    )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
     response = user_client.get(reverse("order_download", args=[order.public_id]))
     assert response.status_code == 302

@@ -16,6 +16,45 @@ DEMO_FORMATS = [
 ]
 
 
+DEMO_FAQ = [
+    (
+        "How long does shipping take?",
+        "Prints are made to order within 2 working days and usually arrive 3 to 7 working days later. You get an e-mail when your print ships.",
+        "delivery arrive days ship 배송",
+    ),
+    (
+        "Can I get a refund?",
+        "Yes. Downloads and prints not yet in production are refunded in full on request; for a damaged print, send us a photo and we replace or refund it.",
+        "refund money back return cancel 환불",
+    ),
+    (
+        "How do I download my image?",
+        "Once the payment is through, open the order under My orders and press Download: you get the full-resolution PNG.",
+        "download file png resolution",
+    ),
+    (
+        "How long does painting an image take?",
+        "From a few seconds to about two minutes. You can leave the page: the image appears under My images when it is ready.",
+        "generate generation wait slow painting create",
+    ),
+    (
+        "Why is a print size greyed out?",
+        "Each print needs enough pixels to look sharp (about 150 dots per inch). Larger sizes need a larger image; choose a smaller print or a canvas.",
+        "print size disabled unavailable dpi sharp quality",
+    ),
+    (
+        "Which payment methods do you accept?",
+        "Cards and the local payment methods Stripe offers in your country, shown at checkout.",
+        "pay payment card visa mastercard",
+    ),
+    (
+        "Who can see my images?",
+        "Only you, unless you share an image in the shop. You can make it private again at any time.",
+        "private public privacy share visible",
+    ),
+]
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo data a fresh install needs: a manager account (and, later, shop formats)."
@@ -24,6 +63,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         self.ensure_manager()
         self.ensure_formats()
+        self.ensure_faq()
+
+    def ensure_faq(self) -> None:
+        from chatbot.models import FAQ
+
+        if FAQ.objects.exists():
+            return
+        for order, (question, answer, keywords) in enumerate(DEMO_FAQ):
+            FAQ.objects.create(
+                question=question, answer=answer, keywords=keywords, sort_order=order
+            )
+        self.stdout.write(f"Created {len(DEMO_FAQ)} FAQ entries for the support bot.")
 
     def ensure_formats(self) -> None:
         from products.models import Format, ShopSettings

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from chatbot import views
+
+urlpatterns = [
+    path("contact/", views.contact, name="contact"),
+    path("contact/message/", views.chat_message, name="chat_message"),
+    path("contact/new/", views.chat_new, name="chat_new"),
+    path("contact/person/", views.chat_handoff, name="chat_handoff"),
+]

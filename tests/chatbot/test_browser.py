@@ -1,0 +1,35 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from purchases import services as order_services
+from purchases.models import Order
+from tests.factories import PASSWORD
+from tests.products.factories import FormatFactory, ProductFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_customer_asks_where_their_order_is(page, user):
+    """A customer with an order asks 'where is my order?' and reads its status, no reload."""
+    call_command("ensure_demo_data", stdout=io.StringIO())
+    order = order_services.order_create(
+        customer=user, product=ProductFactory(), format=FormatFactory(), quantity=1, address=None
+    )
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SHIPPED)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Contact", exact=True).click()
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_label("Your message").fill("Where is my order?")
+    page.get_by_role("button", name="Send").click()
+    answer = page.locator(".bubble.assistant").last
+    answer.get_by_text(f"Order {order.short_id}").wait_for()
+    assert "is shipped" in answer.inner_text()
+    assert page.evaluate("window.notReloaded") is True  # htmx swapped the chat in place
+    assert page.locator(".bubble.user").last.inner_text().endswith("Where is my order?")
