@@ -11,7 +11,7 @@ FIND_PYTHON = for p in python3.14 python3.13 python3.12 $$HOME/.pyenv/versions/3
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$p; exit 0; fi; done; exit 1
 
-.PHONY: run test lint format migrate demo-data worker bench browser clean help
+.PHONY: run test lint format migrate demo-data worker bench system-deps clean help
 
 help:
 	@echo "make run     - install, migrate, create demo data, start web + worker on http://$(HOST):$(PORT)"
@@ -45,15 +45,19 @@ run: demo-data
 worker: $(VENV)/.runtime
 	$(PY) manage.py db_worker
 
-# Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian's chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null && command -v apt-get >/dev/null; then \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "Chromium is missing: install Debian's 'chromium' package to run the browser tests."; fi; \
+# Browser tests drive Debian's Chromium (never a downloaded browser); the stack test runs
+# Debian's Nginx and validates docker-compose.yml with Debian's docker-compose (no engine
+# needed). Installed when missing and this machine can (root or sudo, apt).
+SYSTEM_PACKAGES = chromium:/usr/bin/chromium nginx:/usr/sbin/nginx docker-compose:/usr/bin/docker-compose
+system-deps:
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+		[ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then sudo=""; \
+		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null && command -v apt-get >/dev/null; then sudo="sudo"; \
+		else echo "Missing system packages:$$missing. Install them (Debian: apt-get install$$missing) for the browser and stack tests."; exit 0; fi; \
+		echo "Installing$$missing for the browser and stack tests"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 lint: $(VENV)/.dev
@@ -64,11 +68,11 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev system-deps lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
-	$(PY) bench/run.py
+	$(PY) bench/generation.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test_db.sqlite3*

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import TestCase
 
 from tests.factories import ManagerFactory, UserFactory
+from tests.products.factories import FormatFactory, PrintFormatFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -239,3 +240,8 @@ def s3_storage(settings, s3_server):
     for item in listed:
         client.delete_object(Bucket=BUCKET, Key=item["Key"])
     client.delete_bucket(Bucket=BUCKET)
+
+
+@pytest.fixture
+def shop_formats(db):
+    return [FormatFactory(), PrintFormatFactory()]
