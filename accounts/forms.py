@@ -76,3 +76,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=[to_email]))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Key name",
+        help_text="What the key is for, e.g. “My phone app”.",
+        error_messages={"required": "Name the key, so you can tell it apart later."},
+    )

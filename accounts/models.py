@@ -56,3 +56,26 @@ ADDRESS_FIELDS = (
     "country",
     "phone",
 )
+
+
+class ApiToken(models.Model):
+    """A personal API key. Only its SHA-256 is stored; the key is shown once, at creation."""
+
+    PREFIX = "aig_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(
+        max_length=12, help_text="The key's first characters, to tell keys apart."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"

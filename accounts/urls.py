@@ -7,6 +7,10 @@ from accounts.forms import QueuedPasswordResetForm
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("profile/api-keys/", views.api_token_create, name="api_token_create"),
+    path(
+        "profile/api-keys/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"
+    ),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),

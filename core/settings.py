@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "core",
     "accounts",
@@ -286,6 +289,37 @@ if PAYMENT_GATEWAY == "stripe" and not DEBUG and not STRIPE_WEBHOOK_SECRET:
 CHECKOUT_EXPIRES_MINUTES = env_int("CHECKOUT_EXPIRES_MINUTES", 60)
 if PAYMENT_GATEWAY == "stripe":
     SECURE_CSP["form-action"].append("https://checkout.stripe.com")
+
+# JSON API (/api/v1/): session auth with CSRF for the site's own scripts, bearer keys for apps.
+REST_FRAMEWORK = {
+    # Bearer first, so that a refused key answers 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api_auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"generations": env_str("API_GENERATION_RATE", "10/min")},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI Gallery API",
+    "DESCRIPTION": "Generate artwork, browse the shop, order and follow orders.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "GenerationStatusEnum": "dalle.models.GeneratedImage.Status",
+        "OrderStatusEnum": "purchases.models.Order.Status",
+    },
+}
 
 # Support chat (chatbot/). OpenAI when a key is set; otherwise the offline FAQ bot.
 OPENAI_CHAT_MODEL = env_str("OPENAI_CHAT_MODEL", "gpt-5-mini")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from core import views
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("purchases/", include("purchases.urls")),
     path("", include("chatbot.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("core.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", views.api_docs, name="api-docs"),
 ]
 
 if not settings.AWS_STORAGE_BUCKET_NAME:

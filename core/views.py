@@ -19,6 +19,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """Swagger UI from vendored static files (drf-spectacular-sidecar), no CDN, no inline script."""
+    return render(request, "core/api_docs.html")
+
+
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness and database reachability, for Docker and Nginx."""

@@ -73,9 +73,11 @@ def image_transition(image: GeneratedImage, to: str, /, *, note: str = "", **fie
     image.save(update_fields=["status", *fields])
 
 
-def _retry_at(counted, limit: int) -> datetime:
-    """When the oldest jobs that fill the allowance leave the 24-hour window."""
+def _retry_at(counted, limit: int) -> datetime | None:
+    """When the oldest jobs that fill the allowance leave the 24-hour window (None: never)."""
     used = counted.count()
+    if used == 0 or used < limit:
+        return None  # a limit of 0: generation is simply closed
     oldest_blocking = counted.order_by("created_at").values_list("created_at", flat=True)[
         used - limit
     ]

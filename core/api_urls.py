@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import ProfileView
+from dalle.api import GenerationViewSet
+from products.api import FormatViewSet, ProductViewSet
+from purchases.api import OrderViewSet, StaffOrderViewSet
+
+router = SimpleRouter()
+router.register("generations", GenerationViewSet, basename="api-generation")
+router.register("products", ProductViewSet, basename="api-product")
+router.register("formats", FormatViewSet, basename="api-format")
+router.register("orders", OrderViewSet, basename="api-order")
+router.register("staff/orders", StaffOrderViewSet, basename="api-staff-order")
+
+urlpatterns = [path("profile/", ProfileView.as_view(), name="api-profile"), *router.urls]

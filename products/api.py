@@ -1,0 +1,66 @@
+from django.conf import settings
+from rest_framework import mixins, permissions, serializers, viewsets
+
+from products import selectors
+from products.models import Format, Product
+
+
+class FormatSerializer(serializers.ModelSerializer):
+    currency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Format
+        fields = ["id", "name", "kind", "price", "currency", "width_cm", "height_cm", "min_dpi"]
+
+    def get_currency(self, fmt: Format) -> str:
+        return settings.SHOP_CURRENCY
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    prompt = serializers.CharField(source="image.prompt")
+    thumbnail_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField(source="image.width")
+    height = serializers.IntegerField(source="image.height")
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "slug",
+            "name",
+            "prompt",
+            "width",
+            "height",
+            "thumbnail_url",
+            "page_url",
+            "created_at",
+        ]
+
+    def get_thumbnail_url(self, product: Product) -> str:
+        return product.image.thumbnail.url
+
+    def get_page_url(self, product: Product) -> str:
+        return self.context["request"].build_absolute_uri(product.get_absolute_url())
+
+
+class FormatViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The formats on sale, with their prices."""
+
+    serializer_class = FormatSerializer
+    permission_classes = [permissions.AllowAny]
+    queryset = Format.objects.filter(active=True)
+
+
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Public products, newest first; `?q=` searches the prompts."""
+
+    serializer_class = ProductSerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return selectors.shop_products(query=self.request.query_params.get("q", "")[:200])
+
+    def get_object(self):
+        return selectors.product_visible_to(user=self.request.user, slug=self.kwargs["slug"])
