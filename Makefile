@@ -72,6 +72,7 @@ test: $(VENV)/.dev system-deps lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
+	$(PY) bench/pages.py
 	$(PY) bench/generation.py
 
 clean:

@@ -13,7 +13,8 @@ keepalive = 5
 # Recycle workers now and then so that slow leaks cannot grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
-accesslog = "-"
+# GUNICORN_ACCESS_LOG=off silences it (benchmarks); Nginx keeps its own access log anyway.
+accesslog = None if os.environ.get("GUNICORN_ACCESS_LOG") == "off" else "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Nginx in front sets X-Forwarded-For and X-Forwarded-Proto; trust it (and only it).

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -287,6 +288,11 @@ PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "stripe" if STRIPE_SECRET_KEY else 
 if PAYMENT_GATEWAY == "stripe" and not DEBUG and not STRIPE_WEBHOOK_SECRET:
     env_required("STRIPE_WEBHOOK_SECRET", "the signing secret of the Stripe webhook endpoint")
 CHECKOUT_EXPIRES_MINUTES = env_int("CHECKOUT_EXPIRES_MINUTES", 60)
+# Seconds an anonymous shop page stays cached (changes drop it at once with Redis).
+SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 10)
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+# Seconds an order table stays cached (its key changes with any order change anyway).
+ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)
 if PAYMENT_GATEWAY == "stripe":
     SECURE_CSP["form-action"].append("https://checkout.stripe.com")
 

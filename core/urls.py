@@ -23,3 +23,6 @@ urlpatterns = [
 if not settings.AWS_STORAGE_BUCKET_NAME:
     # Local media. In production Nginx serves /media/ itself and this is never reached.
     urlpatterns.append(path("media/<path:path>", views.media_file, name="media_file"))
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/ping", views.bench_ping))

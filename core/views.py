@@ -46,3 +46,8 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """The ceiling for `make bench`: Django answering with no template and no query."""
+    return HttpResponse("hello", content_type="text/plain")

@@ -2,8 +2,10 @@ import math
 import uuid
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -76,10 +78,23 @@ class Product(models.Model):
     image = models.OneToOneField(GeneratedImage, on_delete=models.PROTECT, related_name="product")
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    # A copy of "the image is public and finished", so the shop reads one table in index order.
+    is_listed = models.BooleanField(default=False)
+    # The prompt's words for PostgreSQL full-text search, GIN-indexed by a migration that
+    # runs on PostgreSQL only (SQLite has no GIN; it falls back to a plain match).
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                F("created_at").desc(),
+                F("id").desc(),
+                name="product_listed_recent",
+                condition=models.Q(is_listed=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

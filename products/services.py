@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.contrib.postgres.search import SearchVector
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Value
 
 from dalle import services as dalle_services
 from dalle.models import GeneratedImage
@@ -24,13 +26,18 @@ def product_for_image(*, image: GeneratedImage) -> Product:
         return existing
     try:
         with transaction.atomic():
-            return Product.objects.create(
+            product = Product.objects.create(
                 image=image,
                 name=Product.name_from_prompt(image.prompt),
                 slug=Product.slug_from_prompt(image.prompt),
+                is_listed=image.is_public and image.status == GeneratedImage.Status.SUCCEEDED,
             )
     except IntegrityError:
         return Product.objects.get(image=image)
+    if connection.vendor == "postgresql":
+        vector = SearchVector(Value(image.prompt), config="simple")
+        Product.objects.filter(pk=product.pk).update(search_vector=vector)
+    return product
 
 
 def image_publish(*, image: GeneratedImage, public: bool) -> Product | None:

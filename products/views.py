@@ -1,13 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.pagination import page_of
 from dalle import selectors as dalle_selectors
 from dalle.services import TransitionNotAllowed
 from products import selectors, services
+from products.cache import shop_html
 from products.models import ShopSettings
 
 PAGE_SIZE = 24
@@ -15,24 +20,40 @@ PAGE_SIZE = 24
 
 def shop(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    page = Paginator(selectors.shop_products(query=query), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query_string = f"q={query}" if query else ""
-    return render(
-        request, "products/shop.html", {"page": page, "query": query, "query_string": query_string}
-    )
+
+    def grid_html() -> str:
+        page = page_of(selectors.shop_products(query=query), request.GET.get("page"), PAGE_SIZE)
+        query_string = urlencode({"q": query}) if query else ""
+        context = {"page": page, "query": query, "query_string": query_string}
+        return render_to_string("products/shop.html#grid", context)
+
+    def page_html() -> str:
+        # Safe: the fragment was rendered by our own template with autoescaping on.
+        grid = mark_safe(shop_html("grid", request.GET.urlencode(), grid_html))
+        return render_to_string(
+            "products/shop.html", {"grid": grid, "query": query}, request=request
+        )
+
+    # The grid is the same for everyone; the whole page too for visitors with no messages.
+    if request.user.is_authenticated or len(get_messages(request)):
+        return HttpResponse(page_html())
+    return HttpResponse(shop_html("page", request.GET.urlencode(), page_html))
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = selectors.product_visible_to(user=request.user, slug=slug)
-    context = {
-        "product": product,
-        "image": product.image,
-        "choices": services.format_choices(image=product.image),
-        "shipping": ShopSettings.load().shipping_flat_rate,
-    }
-    return render(request, "products/detail.html", context)
+    def page_html() -> str:
+        product = selectors.product_visible_to(user=request.user, slug=slug)
+        context = {
+            "product": product,
+            "image": product.image,
+            "choices": services.format_choices(image=product.image),
+            "shipping": ShopSettings.load().shipping_flat_rate,
+        }
+        return render_to_string("products/detail.html", context, request=request)
+
+    if request.user.is_authenticated or len(get_messages(request)):
+        return HttpResponse(page_html())
+    return HttpResponse(shop_html("product", slug, page_html))
 
 
 @require_POST

@@ -79,6 +79,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="order_customer_recent"),
             models.Index(fields=["status", "-created_at"], name="order_status_recent"),
+            models.Index(fields=["-updated_at"], name="order_recently_changed"),
+            models.Index(fields=["customer", "-updated_at"], name="order_customer_changed"),
         ]
         constraints = [
             models.CheckConstraint(

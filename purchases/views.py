@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -17,6 +19,7 @@ from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices
 from purchases import selectors, services
+from purchases.cache import orders_html
 from purchases.forms import OrderAddressForm, OrderForm
 from purchases.gateways import InvalidWebhook, PaymentError
 from purchases.models import Order, SimulatedCheckout
@@ -118,10 +121,17 @@ def order_cancel(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.orders_of(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    orders = selectors.orders_of(user=request.user)
+
+    def table_html() -> str:
+        page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render_to_string("purchases/order_list.html#table", {"page": page})
+
+    # Safe: rendered by our own template with autoescaping on; keyed to this customer.
+    table = mark_safe(
+        orders_html(f"customer:{request.user.pk}", orders, request.GET.urlencode(), table_html)
     )
-    return render(request, "purchases/order_list.html", {"page": page})
+    return render(request, "purchases/order_list.html", {"table": table})
 
 
 @login_required
@@ -194,17 +204,24 @@ def manager_orders(request: HttpRequest) -> HttpResponse:
     date_to = _date(request.GET.get("to"))
     query = request.GET.get("q", "").strip()[:100]
     orders = selectors.all_orders(status=status, date_from=date_from, date_to=date_to, query=query)
-    page = Paginator(orders, 50).get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
+
+    def table_html() -> str:
+        page = Paginator(orders, 50).get_page(request.GET.get("page"))
+        context = {"page": page, "query_string": filters.urlencode()}
+        return render_to_string("purchases/manager_orders.html#table", context, request=request)
+
+    # The table's forms carry this manager's CSRF token: the key holds their CSRF secret.
+    scope = f"staff:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
     context = {
-        "page": page,
+        # Safe: rendered by our own template with autoescaping on.
+        "table": mark_safe(orders_html(scope, orders, request.get_full_path(), table_html)),
         "status": status,
         "date_from": date_from,
         "date_to": date_to,
         "query": query,
         "statuses": Order.Status.choices,
-        "query_string": filters.urlencode(),
     }
     return render(request, "purchases/manager_orders.html", context)
 

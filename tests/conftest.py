@@ -245,3 +245,13 @@ def s3_storage(settings, s3_server):
 @pytest.fixture
 def shop_formats(db):
     return [FormatFactory(), PrintFormatFactory()]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

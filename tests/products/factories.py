@@ -27,7 +27,55 @@ class PrintFormatFactory(FormatFactory):
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     image = factory.SubFactory(ImageFactory, visibility=GeneratedImage.Visibility.PUBLIC)
     name = factory.LazyAttribute(lambda p: Product.name_from_prompt(p.image.prompt))
     slug = factory.LazyAttribute(lambda p: Product.slug_from_prompt(p.image.prompt))
+    is_listed = factory.LazyAttribute(
+        lambda p: p.image.is_public and p.image.status == GeneratedImage.Status.SUCCEEDED
+    )
+
+    @factory.post_generation
+    def search_vector(product, create, extracted, **kwargs):
+        """Indexed for search as products_services.product_for_image does it."""
+        from django.contrib.postgres.search import SearchVector
+        from django.db import connection
+        from django.db.models import Value
+
+        if create and connection.vendor == "postgresql":
+            vector = SearchVector(Value(product.image.prompt), config="simple")
+            Product.objects.filter(pk=product.pk).update(search_vector=vector)
+
+
+def bulk_products(count: int, prompt: str = "Bulk painting") -> list[Product]:
+    """Many listed products fast, sharing one stored image file (as the benchmark seeds them)."""
+    from tests.factories import UserFactory
+
+    first = ImageFactory(visibility=GeneratedImage.Visibility.PUBLIC, prompt=f"{prompt} 0")
+    owner = UserFactory()
+    images = GeneratedImage.objects.bulk_create(
+        GeneratedImage(
+            owner=owner,
+            prompt=f"{prompt} {n}",
+            provider="offline",
+            status=GeneratedImage.Status.SUCCEEDED,
+            visibility=GeneratedImage.Visibility.PUBLIC,
+            image=first.image.name,
+            thumbnail=first.thumbnail.name,
+            width=1024,
+            height=1024,
+            thumbnail_width=64,
+            thumbnail_height=64,
+        )
+        for n in range(1, count)
+    )
+    return Product.objects.bulk_create(
+        Product(
+            image=image,
+            name=image.prompt,
+            slug=Product.slug_from_prompt(image.prompt),
+            is_listed=True,
+        )
+        for image in [first, *images]
+    )

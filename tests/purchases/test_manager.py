@@ -42,6 +42,23 @@ def make_orders(product, fmt, count: int) -> list[Order]:
     return orders
 
 
+def bulk_orders(product, fmt, count: int) -> None:
+    customers = UserFactory.create_batch(min(count, 20))
+    Order.objects.bulk_create(
+        Order(
+            customer=customers[n % len(customers)],
+            product=product,
+            format=fmt,
+            quantity=1,
+            currency="usd",
+            unit_amount=500,
+            total_amount=500,
+            email="x@example.com",
+        )
+        for n in range(count)
+    )
+
+
 def test_all_orders_is_for_staff_only(client, user):
     """Shoppers and visitors cannot open the managers' order list."""
     assert client.get(reverse("manager_orders")).status_code == 302
@@ -63,15 +80,15 @@ def test_all_orders_shows_every_order(manager_client, paid_print, product, digit
     assert "Mark in production" in page
 
 
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", [1, 24, 50, 1000])
 def test_all_orders_query_count_is_constant(
     manager_client, product, digital, count, django_assert_max_num_queries
 ):
     """The list costs the same queries for 1 or 50 orders."""
-    make_orders(product, digital, count)
+    bulk_orders(product, digital, count)
     with django_assert_max_num_queries(6):
         response = manager_client.get(reverse("manager_orders"))
-    assert response.content.decode().count("data-order=") == count
+    assert response.content.decode().count("data-order=") == min(count, 50)
 
 
 def test_filters_and_search(manager_client, paid_print, product, digital):
