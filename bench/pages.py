@@ -95,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--pages-only", action="store_true", help="skip the memory and scale runs")
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -164,6 +165,9 @@ def main() -> None:
                 for name, (path, who) in targets.items():
                     runs[name].append(wrk(base + path, args.seconds, cookies[who]))
             results["page_weight_24_cards"] = page_weight(base)
+            if args.pages_only:
+                report(runs, results, None, None)
+                return
             served = sum(r["requests"] for rs in runs.values() for r in rs)
             results["memory_mb"] = {"after_requests": served, "workers": worker_rss_mb(master.pid)}
             mix = ["/shop/?page=2", "/purchases/orders/", f"/shop/{slug}/", "/shop/?q=harbour"]
@@ -183,6 +187,10 @@ def main() -> None:
             wrk(base + "/shop/", 2, customer)
             large = wrk(base + "/shop/", args.seconds, customer)
 
+    report(runs, results, small, large)
+
+
+def report(runs: dict, results: dict, small: dict | None, large: dict | None) -> None:
     ceiling = runs["minimal view (ceiling)"]
     ceiling_rps = statistics.median(r["rps"] for r in ceiling)
     ceiling_p99 = statistics.median(r["p99_ms"] for r in ceiling)
@@ -199,11 +207,12 @@ def main() -> None:
             "non_2xx": sum(r["non_2xx"] for r in rs),
         }
     results["pages"] = table
-    results["scale_shop_p50_ms"] = {
-        "100 products": small["p50_ms"],
-        "100,000 products": large["p50_ms"],
-        "ratio": round(large["p50_ms"] / small["p50_ms"], 2),
-    }
+    if small and large:
+        results["scale_shop_p50_ms"] = {
+            "100 products": small["p50_ms"],
+            "100,000 products": large["p50_ms"],
+            "ratio": round(large["p50_ms"] / small["p50_ms"], 2),
+        }
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "pages.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

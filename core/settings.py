@@ -91,8 +91,14 @@ TEMPLATES = [
 # Database: SQLite by default, PostgreSQL (psycopg 3 with its pool) when DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    database = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
-    if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
+    # Persistent connections (DATABASE_CONN_MAX_AGE) or psycopg's pool (DATABASE_POOL), never both.
+    use_pool = env_bool("DATABASE_POOL", True)
+    database = dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=0 if use_pool else env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    if database["ENGINE"] == "django.db.backends.postgresql" and use_pool:
         from psycopg_pool import ConnectionPool
 
         # The pool replaces persistent connections; it checks a connection before lending it.
@@ -173,6 +179,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Sessions are read from the cache, and from the database when the cache has lost them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Cache: Redis when REDIS_URL is set, per-process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")

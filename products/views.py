@@ -34,10 +34,17 @@ def shop(request: HttpRequest) -> HttpResponse:
             "products/shop.html", {"grid": grid, "query": query}, request=request
         )
 
-    # The grid is the same for everyone; the whole page too for visitors with no messages.
-    if request.user.is_authenticated or len(get_messages(request)):
+    # The grid is the same for everyone; whole pages are cached for visitors, and for a
+    # signed-in shopper under a key of their own (their CSRF secret included, for the forms).
+    if len(get_messages(request)):
         return HttpResponse(page_html())
-    return HttpResponse(shop_html("page", request.GET.urlencode(), page_html))
+    return HttpResponse(shop_html("page", _viewer(request) + request.GET.urlencode(), page_html))
+
+
+def _viewer(request: HttpRequest) -> str:
+    if not request.user.is_authenticated:
+        return "anonymous|"
+    return f"user:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}|"
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -51,9 +58,9 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         return render_to_string("products/detail.html", context, request=request)
 
-    if request.user.is_authenticated or len(get_messages(request)):
+    if len(get_messages(request)):
         return HttpResponse(page_html())
-    return HttpResponse(shop_html("product", slug, page_html))
+    return HttpResponse(shop_html("product", _viewer(request) + slug, page_html))
 
 
 @require_POST

@@ -4,13 +4,13 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -123,15 +123,15 @@ def order_cancel(request: HttpRequest, public_id) -> HttpResponse:
 def order_list(request: HttpRequest) -> HttpResponse:
     orders = selectors.orders_of(user=request.user)
 
-    def table_html() -> str:
+    def page_html() -> str:
         page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render_to_string("purchases/order_list.html#table", {"page": page})
+        return render_to_string("purchases/order_list.html", {"page": page}, request=request)
 
-    # Safe: rendered by our own template with autoescaping on; keyed to this customer.
-    table = mark_safe(
-        orders_html(f"customer:{request.user.pk}", orders, request.GET.urlencode(), table_html)
-    )
-    return render(request, "purchases/order_list.html", {"table": table})
+    if len(get_messages(request)):
+        return HttpResponse(page_html())
+    # Keyed to this customer (and their CSRF secret, for the log-out form in the header).
+    scope = f"customer:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
+    return HttpResponse(orders_html(scope, orders, request.get_full_path(), page_html))
 
 
 @login_required
@@ -207,23 +207,23 @@ def manager_orders(request: HttpRequest) -> HttpResponse:
     filters = request.GET.copy()
     filters.pop("page", None)
 
-    def table_html() -> str:
-        page = Paginator(orders, 50).get_page(request.GET.get("page"))
-        context = {"page": page, "query_string": filters.urlencode()}
-        return render_to_string("purchases/manager_orders.html#table", context, request=request)
+    def page_html() -> str:
+        context = {
+            "page": Paginator(orders, 50).get_page(request.GET.get("page")),
+            "query_string": filters.urlencode(),
+            "status": status,
+            "date_from": date_from,
+            "date_to": date_to,
+            "query": query,
+            "statuses": Order.Status.choices,
+        }
+        return render_to_string("purchases/manager_orders.html", context, request=request)
 
-    # The table's forms carry this manager's CSRF token: the key holds their CSRF secret.
+    if len(get_messages(request)):
+        return HttpResponse(page_html())
+    # The page's forms carry this manager's CSRF token: the key holds their CSRF secret.
     scope = f"staff:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
-    context = {
-        # Safe: rendered by our own template with autoescaping on.
-        "table": mark_safe(orders_html(scope, orders, request.get_full_path(), table_html)),
-        "status": status,
-        "date_from": date_from,
-        "date_to": date_to,
-        "query": query,
-        "statuses": Order.Status.choices,
-    }
-    return render(request, "purchases/manager_orders.html", context)
+    return HttpResponse(orders_html(scope, orders, request.get_full_path(), page_html))
 
 
 @require_POST

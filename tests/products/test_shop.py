@@ -193,3 +193,18 @@ def test_cached_pages_hold_nothing_personal(client, user):
     assert "Log in" in visitor
     assert "csrfmiddlewaretoken" not in visitor
     cache.clear()
+
+
+def test_signed_in_pages_are_cached_per_user(client, user, other_user):
+    """Each shopper gets their own cached shop page; nobody gets another's."""
+    from django.test import Client
+
+    ProductFactory()
+    client.force_login(user)
+    client.get(reverse("shop"))
+    assert user.username in client.get(reverse("shop")).content.decode()
+    other = Client()
+    other.force_login(other_user)
+    page = other.get(reverse("shop")).content.decode()
+    assert other_user.username in page
+    assert user.username not in page

@@ -298,3 +298,12 @@ def test_my_orders_query_count_is_constant(
     with django_assert_max_num_queries(5):
         page = user_client.get(reverse("order_list")).content.decode()
     assert page.count("<tr>") - 1 == min(count, 24)
+
+
+def test_my_orders_page_follows_status_changes_at_once(checkout, user_client, product, digital):
+    """A cached My orders page is replaced the moment an order changes."""
+    checkout(product, digital)
+    order = Order.objects.get()
+    assert "Awaiting payment" in user_client.get(reverse("order_list")).content.decode()
+    pay(user_client, order)
+    assert "Delivered" in user_client.get(reverse("order_list")).content.decode()
