@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.generics import RetrieveUpdateAPIView
 
-from accounts.models import ShippingAddress
+from accounts.models import ADDRESS_FIELDS, ShippingAddress
 from accounts.services import shipping_address_save
 
 
@@ -11,18 +11,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShippingAddress
-        fields = [
-            "username",
-            "email",
-            "full_name",
-            "line1",
-            "line2",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "phone",
-        ]
+        fields = ["username", "email", *ADDRESS_FIELDS]
 
     def save(self, **kwargs):
         data = {k: (v.strip() if isinstance(v, str) else v) for k, v in self.validated_data.items()}

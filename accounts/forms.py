@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.db import transaction
 
-from accounts.models import ShippingAddress
+from accounts.models import ADDRESS_FIELDS, ShippingAddress
 from core.tasks import email_send
 
 User = get_user_model()
@@ -30,16 +30,7 @@ class SignUpForm(UserCreationForm):
 class ShippingAddressForm(forms.ModelForm):
     class Meta:
         model = ShippingAddress
-        fields = (
-            "full_name",
-            "line1",
-            "line2",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "phone",
-        )
+        fields = ADDRESS_FIELDS
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import openai
 from django.conf import settings
 
+from core.openai_client import openai_client
+
 logger = logging.getLogger(__name__)
 
 HANDOFF_TEXT = (
@@ -101,13 +103,7 @@ class OpenAIChat:
     name = "openai"
 
     def __init__(self) -> None:
-        self.client = openai.OpenAI(
-            api_key=settings.OPENAI_API_KEY,
-            base_url=settings.OPENAI_BASE_URL,
-            organization=settings.OPENAI_ORGANIZATION,
-            timeout=settings.CHATBOT_TIMEOUT,
-            max_retries=1,
-        )
+        self.client = openai_client(timeout=settings.CHATBOT_TIMEOUT, max_retries=1)
 
     def reply(
         self, *, history: list[dict], facts: ShopFacts, tools: OrderTools | None, user_ref: str

@@ -18,6 +18,8 @@ import openai
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFilter
 
+from core.openai_client import openai_client
+
 logger = logging.getLogger(__name__)
 
 
@@ -114,13 +116,7 @@ class OpenAIProvider:
 
     def __init__(self) -> None:
         # The task owns the retry policy: the client itself never retries.
-        self.client = openai.OpenAI(
-            api_key=settings.OPENAI_API_KEY,
-            base_url=settings.OPENAI_BASE_URL,
-            organization=settings.OPENAI_ORGANIZATION,
-            timeout=settings.OPENAI_TIMEOUT,
-            max_retries=0,
-        )
+        self.client = openai_client(timeout=settings.OPENAI_TIMEOUT, max_retries=0)
         self.model = settings.OPENAI_IMAGE_MODEL
         self.quality = settings.OPENAI_IMAGE_QUALITY
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test import TestCase
 
-from tests.factories import ManagerFactory, UserFactory
+from tests.factories import PASSWORD, ManagerFactory, UserFactory
 from tests.products.factories import FormatFactory, PrintFormatFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +144,14 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a person does."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture

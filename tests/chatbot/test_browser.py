@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from purchases import services as order_services
 from purchases.models import Order
-from tests.factories import PASSWORD
+from tests.conftest import log_in
 from tests.products.factories import FormatFactory, ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,10 +19,7 @@ def test_customer_asks_where_their_order_is(page, user):
     )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.SHIPPED)
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, user.username)
     page.get_by_role("link", name="Contact", exact=True).click()
     page.evaluate("window.notReloaded = true")
 

@@ -1,18 +1,14 @@
 import pytest
 
 from dalle.models import GeneratedImage
+from tests.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_create_watch_progress_and_see_the_image(page, user, worker_process, live_server):
     """A shopper types a prompt, watches the progress, and sees the painted image appear."""
-    from tests.factories import PASSWORD
-
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, user.username)
 
     page.get_by_role("link", name="Create").first.click()
     page.get_by_label("Prompt").fill("A whale swimming through a purple night sky")

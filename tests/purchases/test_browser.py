@@ -4,16 +4,10 @@ import pytest
 from django.core.management import call_command
 
 from purchases.models import Order
-from tests.factories import PASSWORD, ManagerFactory
+from tests.conftest import log_in
+from tests.factories import ManagerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_generate_order_a_print_pay_and_follow_it_to_shipped(
