@@ -266,7 +266,7 @@ def _known(word: str, vocabulary: set[str]) -> str:
 def _describe(order: dict) -> str:
     text = f"Order {order['id']} ({order['item']}) is {order['status'].lower()}"
     if order.get("updated"):
-        text += f" since {order['updated']}"
+        text += f" (last update {order['updated']})"
     return text + "."
 
 

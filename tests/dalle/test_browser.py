@@ -25,4 +25,8 @@ def test_create_watch_progress_and_see_the_image(page, user, worker_process, liv
     assert page.locator("#image-status").get_attribute("data-status") == "succeeded"
     assert artwork.evaluate("img => img.complete && img.naturalWidth") == 1536
     assert page.get_by_text("offline demo generator").is_visible()
+    # What a finished image offers arrives with the swap too: order it, or share it.
+    assert page.get_by_role("button", name="Order this").is_visible()
+    page.get_by_role("button", name="Share in the shop").click()
+    page.get_by_text("Your image is public").wait_for()
     assert GeneratedImage.objects.get().status == GeneratedImage.Status.SUCCEEDED
