@@ -138,3 +138,29 @@ def test_password_reset_email_is_sent_by_the_worker(
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new_password)
+
+
+def test_deactivated_user_is_logged_out_on_the_next_request(user_client, user):
+    """The cached signed-in user is dropped when the user is saved: deactivation bites at once."""
+    assert user_client.get(reverse("profile")).status_code == 200
+    user.is_active = False
+    user.save()
+    assert user_client.get(reverse("profile")).status_code == 302
+
+
+def test_password_change_elsewhere_ends_other_sessions(client, user):
+    """A password changed in another session logs this one out on its next request."""
+    client.force_login(user)
+    assert client.get(reverse("profile")).status_code == 200
+    user.set_password("a completely new passphrase 5")
+    user.save()
+    assert client.get(reverse("profile")).status_code == 302
+
+
+def test_staff_demotion_takes_effect_at_once(client, manager):
+    """A manager demoted in the admin loses the managers' pages on the next request."""
+    client.force_login(manager)
+    assert client.get(reverse("manager_orders")).status_code == 200
+    manager.is_staff = False
+    manager.save()
+    assert client.get(reverse("manager_orders")).status_code == 302
