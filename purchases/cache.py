@@ -1,7 +1,9 @@
-"""Order tables cached per viewer, keyed by what would change them.
+"""Order pages cached per viewer, under a key that changes whenever their orders change.
 
-The key holds the orders' count and latest `updated_at`, read in one indexed query, so any
-status change, in any process, gives a new key: a cached table is never stale.
+With a shared cache (Redis), every saved order bumps a version for its customer and one for
+all orders, so any process sees the change at once without a query. With the per-process
+memory cache the key is instead the orders' count and latest `updated_at`, read in one
+indexed query, which no process can miss.
 """
 
 import hashlib
@@ -11,11 +13,33 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 
+ALL = "all"
 
-def orders_html(scope: str, orders: QuerySet, identity: str, render: Callable[[], str]) -> str:
-    state = orders.order_by().aggregate(count=Count("id"), last=Max("updated_at"))
-    fingerprint = f"{scope}|{identity}|{state['count']}|{state['last']}"
-    key = "orders:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
+
+def _version_key(scope: str) -> str:
+    return f"orders:version:{scope}"
+
+
+def orders_changed(*, customer_id: int) -> None:
+    for scope in (ALL, f"customer:{customer_id}"):
+        try:
+            cache.incr(_version_key(scope))
+        except ValueError:
+            cache.set(_version_key(scope), 2, None)
+
+
+def _state(version_scope: str, orders: QuerySet) -> str:
+    if settings.REDIS_URL:
+        return str(cache.get_or_set(_version_key(version_scope), 1, None))
+    found = orders.order_by().aggregate(count=Count("id"), last=Max("updated_at"))
+    return f"{found['count']}|{found['last']}"
+
+
+def orders_html(
+    *, version_scope: str, viewer: str, orders: QuerySet, identity: str, render: Callable[[], str]
+) -> str:
+    fingerprint = f"{viewer}|{identity}|{_state(version_scope, orders)}"
+    key = "orders:page:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
     html = cache.get(key)
     if html is None:
         html = render()

@@ -19,7 +19,7 @@ from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices
 from purchases import selectors, services
-from purchases.cache import orders_html
+from purchases.cache import ALL, orders_html
 from purchases.forms import OrderAddressForm, OrderForm
 from purchases.gateways import InvalidWebhook, PaymentError
 from purchases.models import Order, SimulatedCheckout
@@ -130,8 +130,14 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if len(get_messages(request)):
         return HttpResponse(page_html())
     # Keyed to this customer (and their CSRF secret, for the log-out form in the header).
-    scope = f"customer:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
-    return HttpResponse(orders_html(scope, orders, request.get_full_path(), page_html))
+    html = orders_html(
+        version_scope=f"customer:{request.user.pk}",
+        viewer=f"{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}",
+        orders=orders,
+        identity=request.get_full_path(),
+        render=page_html,
+    )
+    return HttpResponse(html)
 
 
 @login_required
@@ -222,8 +228,14 @@ def manager_orders(request: HttpRequest) -> HttpResponse:
     if len(get_messages(request)):
         return HttpResponse(page_html())
     # The page's forms carry this manager's CSRF token: the key holds their CSRF secret.
-    scope = f"staff:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
-    return HttpResponse(orders_html(scope, orders, request.get_full_path(), page_html))
+    html = orders_html(
+        version_scope=ALL,
+        viewer=f"staff:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}",
+        orders=orders,
+        identity=request.get_full_path(),
+        render=page_html,
+    )
+    return HttpResponse(html)
 
 
 @require_POST

@@ -263,3 +263,31 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def any_cache(request, settings):
+    """Both cache backends the settings choose from: memory, and Redis when REDIS_URL is set.
+
+    Redis is the machine's, database 14, emptied before and after the test.
+    """
+    if request.param != "redis":
+        yield request.param
+        return
+    import redis
+
+    url = "redis://127.0.0.1:6379/14"
+    server = redis.Redis.from_url(url)
+    try:
+        server.flushdb()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail("Redis on 127.0.0.1:6379 is needed in CI")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    yield request.param
+    server.flushdb()
+    server.close()

@@ -59,25 +59,6 @@ def test_shop_query_count_is_constant(client, user, count, django_assert_max_num
     assert response.content.decode().count('class="tile"') == min(count, 24)
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def any_cache(request, settings):
-    """Both cache backends the settings choose from: memory, and Redis when REDIS_URL is set."""
-    if request.param == "redis":
-        import redis
-
-        try:
-            redis.Redis.from_url("redis://127.0.0.1:6379/14").ping()
-        except redis.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/14",
-            }
-        }
-    return request.param
-
-
 def test_anonymous_shop_is_cached_and_refreshed_on_publish(client, user, any_cache):
     """Visitors get a cached page; a newly published product shows on the next request."""
     from django.core.cache import cache

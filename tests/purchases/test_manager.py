@@ -114,7 +114,7 @@ def test_filters_and_search(manager_client, paid_print, product, digital):
     assert shown(status="nonsense", to="not-a-date") == {paid_print.short_id, pending.short_id}
 
 
-def test_manager_moves_a_print_through_production(manager_client, paid_print, run_tasks):
+def test_manager_moves_a_print_through_production(manager_client, paid_print, run_tasks, any_cache):
     """In production → shipped → delivered, each with an event and an e-mail; no skipping."""
     url = reverse("manager_order_advance", args=[paid_print.public_id])
     skip = manager_client.post(url, {"to": "shipped"}, follow=True)
@@ -124,6 +124,9 @@ def test_manager_moves_a_print_through_production(manager_client, paid_print, ru
             manager_client.post(url, {"to": step})
     paid_print.refresh_from_db()
     assert paid_print.status == Status.DELIVERED
+    page = manager_client.get(reverse("manager_orders")).content.decode()
+    assert f'data-order="{paid_print.short_id}"' in page
+    assert "Delivered" in page
     assert list(paid_print.events.values_list("to_status", flat=True))[-3:] == [
         "in_production",
         "shipped",

@@ -300,8 +300,10 @@ def test_my_orders_query_count_is_constant(
     assert page.count("<tr>") - 1 == min(count, 24)
 
 
-def test_my_orders_page_follows_status_changes_at_once(checkout, user_client, product, digital):
-    """A cached My orders page is replaced the moment an order changes."""
+def test_my_orders_page_follows_status_changes_at_once(
+    checkout, user_client, product, digital, any_cache
+):
+    """A cached My orders page is replaced the moment an order changes (memory or Redis)."""
     checkout(product, digital)
     order = Order.objects.get()
     assert "Awaiting payment" in user_client.get(reverse("order_list")).content.decode()
