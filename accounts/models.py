@@ -17,10 +17,6 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
         ]
 
-    @property
-    def is_manager(self) -> bool:
-        return self.is_staff
-
 
 class ShippingAddress(models.Model):
     """Where a user's prints go; it prefills the address of each print order."""

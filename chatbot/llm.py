@@ -47,7 +47,7 @@ class ShopFacts:
     faq: list[tuple[str, str, str]] = field(default_factory=list)  # question, answer, keywords
 
     def as_prompt(self) -> str:
-        lines = ["Formats and prices:", *[f"- {f}" for f in self.formats]]
+        lines = [f"Formats and prices (in {self.currency}):", *[f"- {f}" for f in self.formats]]
         lines += [f"Shipping: {self.shipping}", *self.policies, "Frequently asked questions:"]
         lines += [f"Q: {q}\nA: {a}" for q, a, _ in self.faq]
         return "\n".join(lines)

@@ -137,7 +137,7 @@ def chat_send(*, conversation: Conversation, user, session_key: str, text: str) 
             history=history,
             facts=shop_facts(),
             tools=order_tools_for(user),
-            user_ref=_user_ref(user, session_key),
+            user_ref=_user_ref(user),
         )
     except ChatUnavailable as error:
         logger.warning("Chat provider failed: %s", error)
@@ -153,7 +153,7 @@ def chat_send(*, conversation: Conversation, user, session_key: str, text: str) 
     return message
 
 
-def _user_ref(user, session_key: str) -> str:
+def _user_ref(user) -> str:
     return f"aigallery-user-{user.pk}" if user.is_authenticated else "aigallery-visitor"
 
 

@@ -276,18 +276,22 @@ def generation_resume() -> None:
     GenerationSwitch.objects.update_or_create(pk=1, defaults={"enabled": True, "reason": ""})
 
 
-def generation_recover_stale(*, now: datetime | None = None) -> int:
-    """Requeue or fail jobs left running by a worker that died; returns how many it found."""
+def generation_recover_stale(*, now: datetime | None = None, image_id: int | None = None) -> int:
+    """Requeue or fail jobs left running by a worker that died; returns how many it found.
+
+    With `image_id`, only that job: what its page does when someone reloads it.
+    """
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.GENERATION_STALE_SECONDS)
     found = 0
-    stale_ids = GeneratedImage.objects.filter(
-        status=Status.RUNNING, started_at__lt=cutoff
-    ).values_list("pk", flat=True)
-    for image_id in stale_ids:
+    stale = GeneratedImage.objects.filter(status=Status.RUNNING, started_at__lt=cutoff)
+    if image_id is not None:
+        stale = stale.filter(pk=image_id)
+    stale_ids = stale.values_list("pk", flat=True)
+    for stale_id in stale_ids:
         with transaction.atomic():
             image = (
                 GeneratedImage.objects.select_for_update(skip_locked=True)
-                .filter(pk=image_id, status=Status.RUNNING, started_at__lt=cutoff)
+                .filter(pk=stale_id, status=Status.RUNNING, started_at__lt=cutoff)
                 .first()
             )
             if image is None:

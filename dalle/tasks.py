@@ -7,8 +7,3 @@ from dalle import services
 def generate_image(image_id: int) -> None:
     """Paint one queued image; safe to run twice (the second run finds it claimed)."""
     services.generation_run(image_id=image_id)
-
-
-@task
-def recover_stale_generations() -> int:
-    return services.generation_recover_stale()

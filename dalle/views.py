@@ -53,8 +53,9 @@ def image_list(request: HttpRequest) -> HttpResponse:
 
 def image_detail(request: HttpRequest, public_id) -> HttpResponse:
     image = selectors.image_visible_to(user=request.user, public_id=public_id)
-    if image.status == GeneratedImage.Status.RUNNING:
-        services.generation_recover_stale()  # a reload picks up a job whose worker died
+    # A reload picks up a job whose worker died.
+    running = image.status == GeneratedImage.Status.RUNNING
+    if running and services.generation_recover_stale(image_id=image.pk):
         image.refresh_from_db()
     context = {"image": image, "is_owner": image.owner_id == request.user.pk}
     if request.htmx:

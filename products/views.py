@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.caching import viewer_key
 from core.pagination import page_of
 from dalle import selectors as dalle_selectors
 from dalle.services import TransitionNotAllowed
@@ -34,17 +35,12 @@ def shop(request: HttpRequest) -> HttpResponse:
             "products/shop.html", {"grid": grid, "query": query}, request=request
         )
 
-    # The grid is the same for everyone; whole pages are cached for visitors, and for a
-    # signed-in shopper under a key of their own (their CSRF secret included, for the forms).
+    # The grid is the same for everyone; whole pages are cached per viewer (core.caching).
     if len(get_messages(request)):
         return HttpResponse(page_html())
-    return HttpResponse(shop_html("page", _viewer(request) + request.GET.urlencode(), page_html))
-
-
-def _viewer(request: HttpRequest) -> str:
-    if not request.user.is_authenticated:
-        return "anonymous|"
-    return f"user:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}|"
+    return HttpResponse(
+        shop_html("page", f"{viewer_key(request)}|{request.GET.urlencode()}", page_html)
+    )
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -60,7 +56,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     if len(get_messages(request)):
         return HttpResponse(page_html())
-    return HttpResponse(shop_html("product", _viewer(request) + slug, page_html))
+    return HttpResponse(shop_html("product", f"{viewer_key(request)}|{slug}", page_html))
 
 
 @require_POST

@@ -25,7 +25,6 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, choices: list[FormatChoice], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.choices = choices
         self.unsuitable = {c.format.pk: c.unsuitable_reason for c in choices if not c.available}
 
     def clean_format(self) -> Format:

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.services import shipping_address_get
+from core.caching import viewer_key
 from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices
@@ -129,10 +130,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
     if len(get_messages(request)):
         return HttpResponse(page_html())
-    # Keyed to this customer (and their CSRF secret, for the log-out form in the header).
     html = orders_html(
         version_scope=f"customer:{request.user.pk}",
-        viewer=f"{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}",
+        viewer=viewer_key(request),
         orders=orders,
         identity=request.get_full_path(),
         render=page_html,
@@ -227,10 +227,9 @@ def manager_orders(request: HttpRequest) -> HttpResponse:
 
     if len(get_messages(request)):
         return HttpResponse(page_html())
-    # The page's forms carry this manager's CSRF token: the key holds their CSRF secret.
     html = orders_html(
         version_scope=ALL,
-        viewer=f"staff:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}",
+        viewer=viewer_key(request),
         orders=orders,
         identity=request.get_full_path(),
         render=page_html,

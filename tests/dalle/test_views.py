@@ -239,3 +239,18 @@ def test_offline_painter_is_deterministic():
     other = painter.generate(prompt="A fox in the rain", size="1024x1024", user_ref="u1").png
     assert first == again
     assert first != other
+
+
+def test_reloading_a_stale_job_requeues_that_job_only(client, django_capture_on_commit_callbacks):
+    """Reloading the page of a job whose worker died requeues it; other jobs are left alone."""
+    long_ago = timezone.now() - timedelta(hours=2)
+    mine = QueuedImageFactory(status=Status.RUNNING, started_at=long_ago, attempts=1)
+    someone_elses = QueuedImageFactory(status=Status.RUNNING, started_at=long_ago, attempts=1)
+    client.force_login(mine.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(mine.get_absolute_url()).content.decode()
+    assert "Waiting for the painter" in page
+    mine.refresh_from_db()
+    someone_elses.refresh_from_db()
+    assert mine.status == Status.QUEUED
+    assert someone_elses.status == Status.RUNNING
