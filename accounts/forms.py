@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
-from django.db import transaction
 
 from accounts.models import ADDRESS_FIELDS, ShippingAddress
-from core.tasks import email_send
+from lib.mail import mail_enqueue
 
 User = get_user_model()
 
@@ -62,11 +61,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ) -> None:
-        from django.template import loader
-
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=[to_email]))
+        mail_enqueue("accounts/password_reset", to=[to_email], context=context)
 
 
 class ApiTokenForm(forms.Form):

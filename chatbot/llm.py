@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import openai
 from django.conf import settings
 
-from core.openai_client import openai_client
+from lib.openai_client import openai_client
 
 logger = logging.getLogger(__name__)
 

@@ -5,12 +5,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from chatbot.llm import ChatUnavailable, OrderTools, Reply, ShopFacts, get_chat_provider
 from chatbot.models import FAQ, Conversation, Message, SupportRequest
-from core.tasks import email_send
+from lib.mail import mail_enqueue
 from products.models import Format, ShopSettings
 from products.money import format_amount
 from purchases import selectors as order_selectors
@@ -190,12 +189,9 @@ def support_request_reply(
         role=Message.Role.ASSISTANT,
         content=f"Reply from our team: {reply}",
     )
-    context = {"support_request": support_request, "site_url": settings.SITE_URL}
-    body = render_to_string("chatbot/email/reply.txt", context)
-    to = [support_request.email]
-    transaction.on_commit(
-        lambda: email_send.enqueue(
-            subject="AI Gallery support: a reply to your question", body=body, to=to
-        )
+    mail_enqueue(
+        "chatbot/support_reply",
+        to=[support_request.email],
+        context={"support_request": support_request},
     )
     return support_request

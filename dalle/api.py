@@ -5,9 +5,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from core.api import error_response
 from dalle import selectors, services
 from dalle.models import PROMPT_MAX_LENGTH, GeneratedImage
+from lib.api import error_response
 
 
 class GenerationSerializer(serializers.ModelSerializer):

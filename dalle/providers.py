@@ -18,7 +18,7 @@ import openai
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFilter
 
-from core.openai_client import openai_client
+from lib.openai_client import openai_client
 
 logger = logging.getLogger(__name__)
 

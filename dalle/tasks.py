@@ -1,9 +1,9 @@
 from django.tasks import task
 
-from dalle import services
-
 
 @task
 def generate_image(image_id: int) -> None:
     """Paint one queued image; safe to run twice (the second run finds it claimed)."""
-    services.generation_run(image_id=image_id)
+    from dalle.services import generation_run  # inside the body: services enqueue this task
+
+    generation_run(image_id=image_id)

@@ -11,21 +11,20 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
-VERSION_KEY = "shop:version"
+from lib.caching import bump, version
+
+SCOPE = "shop"
 
 
 def shop_cache_invalidate() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    bump(SCOPE)
 
 
 def shop_html(kind: str, identity: str, render: Callable[[], str]) -> str:
     """Rendered shop HTML (a page or a fragment) that is the same for every visitor."""
-    version = cache.get_or_set(VERSION_KEY, 1, None)
+    version_now = version(SCOPE)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    key = f"shop:{kind}:{version}:{digest}"
+    key = f"shop:{kind}:{version_now}:{digest}"
     html = cache.get(key)
     if html is None:
         html = render()

@@ -8,10 +8,10 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from core.caching import viewer_key
-from core.pagination import page_of
 from dalle import selectors as dalle_selectors
 from dalle.services import TransitionNotAllowed
+from lib.caching import viewer_key
+from lib.pagination import page_of
 from products import selectors, services
 from products.cache import shop_html
 from products.models import ShopSettings
@@ -35,7 +35,7 @@ def shop(request: HttpRequest) -> HttpResponse:
             "products/shop.html", {"grid": grid, "query": query}, request=request
         )
 
-    # The grid is the same for everyone; whole pages are cached per viewer (core.caching).
+    # The grid is the same for everyone; whole pages are cached per viewer (lib.caching).
     if len(get_messages(request)):
         return HttpResponse(page_html())
     return HttpResponse(

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.countries import COUNTRY_CHOICES
-from core.api import IsStaff, error_response
+from lib.api import IsStaff, error_response
 from products import selectors as product_selectors
 from products.models import Format
 from purchases import selectors, services

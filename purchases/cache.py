@@ -13,24 +13,19 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 
+from lib.caching import bump, version
+
 ALL = "all"
-
-
-def _version_key(scope: str) -> str:
-    return f"orders:version:{scope}"
 
 
 def orders_changed(*, customer_id: int) -> None:
     for scope in (ALL, f"customer:{customer_id}"):
-        try:
-            cache.incr(_version_key(scope))
-        except ValueError:
-            cache.set(_version_key(scope), 2, None)
+        bump(f"orders:{scope}")
 
 
 def _state(version_scope: str, orders: QuerySet) -> str:
     if settings.REDIS_URL:
-        return str(cache.get_or_set(_version_key(version_scope), 1, None))
+        return str(version(f"orders:{version_scope}"))
     found = orders.order_by().aggregate(count=Count("id"), last=Max("updated_at"))
     return f"{found['count']}|{found['last']}"
 

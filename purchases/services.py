@@ -7,12 +7,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
-from core.tasks import email_send
+from lib.mail import mail_enqueue
 from products.models import Format, Product, ShopSettings
 from products.money import currency, to_minor
 from purchases.gateways import CheckoutSession, WebhookEvent, get_gateway
@@ -49,11 +48,7 @@ def order_transition(
 
 
 def _email_on_commit(order: Order) -> None:
-    context = {"order": order, "site_url": settings.SITE_URL}
-    subject = render_to_string("purchases/email/subject.txt", context).strip()
-    body = render_to_string("purchases/email/status.txt", context)
-    to = [order.email]
-    transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=to))
+    mail_enqueue("purchases/order_status", to=[order.email], context={"order": order})
 
 
 def _locked(**lookup) -> Order | None:

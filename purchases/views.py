@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.services import shipping_address_get
-from core.caching import viewer_key
+from lib.caching import viewer_key
 from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices

@@ -233,7 +233,7 @@ def s3_storage(settings, s3_server):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "core.storages.MediaStorage",
+            "BACKEND": "lib.storages.MediaStorage",
             "OPTIONS": {
                 "bucket_name": BUCKET,
                 "access_key": "test",

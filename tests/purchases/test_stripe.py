@@ -361,5 +361,5 @@ def test_concurrent_duplicate_deliveries_make_one_transition(stripe, user, produ
     assert statuses.count(200) == 4
     assert order.status == Status.PAID
     assert order.events.filter(to_status=Status.PAID).count() == 1
-    emails = DBTaskResult.objects.filter(task_path="core.tasks.email_send")
+    emails = DBTaskResult.objects.filter(task_path="lib.mail.email_send")
     assert emails.count() == 1

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.http import HttpRequest
 
 
@@ -10,3 +11,17 @@ def viewer_key(request: HttpRequest) -> str:
     if not request.user.is_authenticated:
         return "anonymous"
     return f"user:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
+
+
+def version(scope: str) -> int:
+    """The current version of a cached family of pages; part of every key in that family."""
+    return cache.get_or_set(f"version:{scope}", 1, None)
+
+
+def bump(scope: str) -> None:
+    """Make every cached entry keyed by `version(scope)` stale at once."""
+    key = f"version:{scope}"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, None)
