@@ -98,6 +98,11 @@ if DATABASE_URL:
         conn_max_age=0 if use_pool else env_int("DATABASE_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails fast (the health check answers within 3 s).
+        database.setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DATABASE_CONNECT_TIMEOUT", 2
+        )
     if database["ENGINE"] == "django.db.backends.postgresql" and use_pool:
         from psycopg_pool import ConnectionPool
 
@@ -105,7 +110,7 @@ if DATABASE_URL:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 1),
             "max_size": env_int("DATABASE_POOL_MAX", 4),
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
             "check": ConnectionPool.check_connection,
         }
 else:
@@ -185,12 +190,19 @@ TASKS = {
 
 # Sessions are read from the cache, and from the database when the cache has lost them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+HEALTH_TASK_BACKLOG_WARN = env_int("HEALTH_TASK_BACKLOG_WARN", 500)
 
 # Cache: Redis when REDIS_URL is set, per-process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # An unreachable Redis answers as misses (pages get slower, never broken); it is tried
+    # again after CACHE_RETRY_SECONDS.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "lib.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"retry_seconds": env_float("CACHE_RETRY_SECONDS", 5.0)},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
