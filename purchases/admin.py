@@ -1,10 +1,9 @@
-import csv
-
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from lib.spreadsheets import SafeCsvWriter
 from purchases import services
 from purchases.gateways import PaymentError
 from purchases.models import Order, OrderEvent
@@ -130,7 +129,7 @@ class OrderAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
-        writer = csv.writer(response)
+        writer = SafeCsvWriter(response)
         writer.writerow(
             [
                 "order",
@@ -153,7 +152,7 @@ class OrderAdmin(admin.ModelAdmin):
                     order.created_at.isoformat(),
                     order.customer.username,
                     order.email,
-                    _csv_safe(order.product.name),
+                    order.product.name,
                     order.format.name,
                     order.quantity,
                     order.currency.upper(),
@@ -163,8 +162,3 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             )
         return response
-
-
-def _csv_safe(value: str) -> str:
-    """Prompts are user text: keep spreadsheets from running them as formulas."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -167,7 +167,7 @@ def test_admin_actions_and_csv_export(admin_client, paid_print, product):
     export = admin_client.post(
         changelist, {"action": "export_csv", "_selected_action": [paid_print.pk]}
     )
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["order", "created", "customer"]
     assert rows[1][0] == str(paid_print.public_id)
     assert rows[1][8] == "$30.00"
@@ -188,3 +188,27 @@ def test_admin_pages_render(admin_client, paid_print):
         "dalle_generationswitch",
     ):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_csv_export_neutralises_formulas_and_opens_in_excel(admin_client, paid_print):
+    """No cell of the export starts like a formula; UTF-8 with a BOM so Korean reads right."""
+    customer = paid_print.customer
+    customer.username = "=HYPERLINK(1)"
+    customer.save()
+    paid_print.email = "-2+3@example.com"
+    paid_print.shipping_address = {"full_name": "김민지", "country": "KR"}
+    paid_print.save()
+    product = paid_print.product
+    product.name = "@SUM(A1) 고양이"
+    product.save()
+    export = admin_client.post(
+        reverse("admin:purchases_order_changelist"),
+        {"action": "export_csv", "_selected_action": [paid_print.pk]},
+    )
+    assert export.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert "'=HYPERLINK(1)" in cells
+    assert "'-2+3@example.com" in cells
+    assert "'@SUM(A1) 고양이" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
