@@ -3,8 +3,12 @@ what a shopper is told when a job fails. Below both the services and the worker'
 
 import logging
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
 from dalle.models import GeneratedImage, GenerationSwitch, ImageEvent
 from dalle.providers import ProviderError
+from lib.mail import mail_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +43,33 @@ def image_transition(image: GeneratedImage, to: str, /, *, note: str = "", **fie
     image.save(update_fields=["status", *fields])
 
 
-def generation_pause(*, reason: str) -> None:
-    """Turn generation off for everyone and alert managers (error log, admin notice)."""
+@transaction.atomic
+def generation_pause(*, reason: str) -> bool:
+    """Turn generation off for everyone; managers get one e-mail per pause, not one per job.
+
+    Jobs already queued are held (not sent to the provider, not failed) until a manager
+    resumes. Returns False when generation was already paused.
+    """
+    GenerationSwitch.load()
+    switch = GenerationSwitch.objects.select_for_update().get(pk=1)
+    if not switch.enabled:
+        return False
+    switch.enabled = False
+    switch.reason = reason[:300]
+    switch.save()
     logger.error("Image generation paused: %s", reason)
-    GenerationSwitch.objects.update_or_create(pk=1, defaults={"enabled": False, "reason": reason})
+    managers = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    mail_enqueue(
+        "dalle/generation_paused",
+        to=list(managers.values_list("email", flat=True)),
+        context={"reason": reason},
+    )
+    return True
 
 
-def generation_resume() -> None:
+def generation_switch_on() -> None:
     GenerationSwitch.objects.update_or_create(pk=1, defaults={"enabled": True, "reason": ""})
+
+
+def generation_paused() -> bool:
+    return GenerationSwitch.objects.filter(pk=1, enabled=False).exists()

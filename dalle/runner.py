@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dalle.imaging import image_size, make_thumbnail
-from dalle.lifecycle import USER_MESSAGES, generation_pause, image_transition
+from dalle.lifecycle import USER_MESSAGES, generation_pause, generation_paused, image_transition
 from dalle.models import GeneratedImage
 from dalle.providers import Picture, ProviderError, get_provider
 
@@ -52,6 +52,10 @@ def _claim(image_id: int) -> GeneratedImage | None:
     """Mark a queued job running; any other status means another run got it first."""
     image = GeneratedImage.objects.select_for_update().filter(pk=image_id).first()
     if image is None or image.status != Status.QUEUED:
+        return None
+    if generation_paused():
+        # Held, not failed: resuming generation enqueues every queued job again.
+        logger.info("Image %s held while generation is paused", image.pk)
         return None
     image_transition(
         image,

@@ -16,10 +16,11 @@ from dalle.lifecycle import (  # noqa: F401  (the services' public names)
     USER_MESSAGES,
     TransitionNotAllowed,
     generation_pause,
-    generation_resume,
+    generation_paused,
+    generation_switch_on,
     image_transition,
 )
-from dalle.models import GeneratedImage, GenerationSwitch, ImageEvent
+from dalle.models import GeneratedImage, ImageEvent
 from dalle.providers import provider_identity
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def allowance_for(user: User) -> Allowance:
 @transaction.atomic
 def generation_request(*, user: User, prompt: str, size: str) -> GeneratedImage:
     """Queue a generation if the switch and the daily limits allow it; never waits for it."""
-    if GenerationSwitch.objects.filter(pk=1, enabled=False).exists():
+    if generation_paused():
         raise GenerationRefused(UNAVAILABLE_MESSAGE)
     # One request at a time per user, so two quick clicks cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
@@ -113,6 +114,16 @@ def image_set_visibility(*, image: GeneratedImage, visibility: str) -> Generated
     image.visibility = visibility
     image.save(update_fields=["visibility"])
     return image
+
+
+@transaction.atomic
+def generation_resume() -> int:
+    """Switch generation back on and send the jobs held during the pause; returns how many."""
+    generation_switch_on()
+    held = list(GeneratedImage.objects.filter(status=Status.QUEUED).values_list("pk", flat=True))
+    for pk in held:
+        transaction.on_commit(lambda pk=pk: tasks.generate_image.enqueue(image_id=pk))
+    return len(held)
 
 
 def generation_recover_stale(*, now: datetime | None = None, image_id: int | None = None) -> int:

@@ -287,3 +287,34 @@ def test_sweep_command(django_capture_on_commit_callbacks):
     out = StringIO()
     call_command("sweep_generations", stdout=out)
     assert "1 stale" in out.getvalue()
+
+
+def test_jobs_queued_behind_a_billing_refusal_are_held_then_resumed(
+    openai_api, user, other_user, manager, run_tasks, django_capture_on_commit_callbacks, mailoutbox
+):
+    """After the provider refuses the account, queued jobs wait (not sent, not failed); managers
+    get one e-mail for the pause; switching generation back on paints them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = [
+            services.generation_request(user=owner, prompt=f"Job {n}", size="1024x1024")
+            for n, owner in enumerate([user, user, other_user])
+        ]
+    route = openai_api.post(GENERATIONS)
+    route.side_effect = [error(429, "insufficient_quota")] + [
+        httpx.Response(200, json=b64_image()) for _ in jobs
+    ]
+    run_due(run_tasks)
+    statuses = [GeneratedImage.objects.get(pk=job.pk).status for job in jobs]
+    assert route.call_count == 1, "nothing more is sent to a provider that refused us"
+    assert statuses == [Status.FAILED, Status.QUEUED, Status.QUEUED]
+    run_due(run_tasks)
+    alerts = [m for m in mailoutbox if manager.email in m.to]
+    assert len(alerts) == 1
+    assert "paused" in alerts[0].subject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.generation_resume() == 2
+    run_due(run_tasks)
+    statuses = [GeneratedImage.objects.get(pk=job.pk).status for job in jobs]
+    assert statuses == [Status.FAILED, Status.SUCCEEDED, Status.SUCCEEDED]
+    assert route.call_count == 3
