@@ -173,12 +173,39 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
         },
     }
+    # Originals and previews of private images: never public, always signed, own prefix
+    # (or a bucket of their own), so a CDN in front of the public files cannot reach them.
+    PRIVATE_BACKEND = {
+        "BACKEND": "lib.storages.PrivateMediaStorage",
+        "OPTIONS": {
+            **{k: v for k, v in MEDIA_BACKEND["OPTIONS"].items() if k != "custom_domain"},
+            "bucket_name": env_str("AWS_PRIVATE_STORAGE_BUCKET_NAME") or AWS_STORAGE_BUCKET_NAME,
+            "location": env_str("AWS_PRIVATE_LOCATION", "private"),
+        },
+    }
     MEDIA_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/" if AWS_S3_CUSTOM_DOMAIN else "/media/"
 else:
     MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     MEDIA_URL = "/media/"
+    PRIVATE_BACKEND = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": None, "base_url": "/private-media-is-never-served/"},
+    }
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
-STORAGES = {"default": MEDIA_BACKEND, "staticfiles": {"BACKEND": STATICFILES_BACKEND}}
+# Outside MEDIA_ROOT on purpose: nothing serves this folder except the checked views.
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))
+if PRIVATE_BACKEND["BACKEND"].endswith("FileSystemStorage"):
+    PRIVATE_BACKEND["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
+# Production with local files: Django checks, then Nginx sends the file from this internal
+# location (`X-Accel-Redirect`). Empty: Django streams it (development, tests).
+PRIVATE_MEDIA_ACCEL_REDIRECT = env_str("PRIVATE_MEDIA_ACCEL_REDIRECT")
+# Lifetime of the signed URL of a private file on S3.
+PRIVATE_URL_SECONDS = env_int("PRIVATE_URL_SECONDS", 300)
+STORAGES = {
+    "default": MEDIA_BACKEND,
+    "private": PRIVATE_BACKEND,
+    "staticfiles": {"BACKEND": STATICFILES_BACKEND},
+}
 
 # Background tasks: Django's task framework on the database; `manage.py db_worker` runs them.
 TASKS = {

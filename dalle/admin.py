@@ -39,7 +39,7 @@ class GeneratedImageAdmin(admin.ModelAdmin):
     def preview(self, image: GeneratedImage) -> str:
         if not image.thumbnail:
             return "—"
-        return format_html('<img src="{}" width="48" height="48" alt="">', image.thumbnail.url)
+        return format_html('<img src="{}" width="48" height="48" alt="">', image.thumbnail_src)
 
     @admin.display(description="Prompt")
     def short_prompt(self, image: GeneratedImage) -> str:

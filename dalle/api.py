@@ -35,10 +35,15 @@ class GenerationSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(image.get_absolute_url())
 
     def get_image_url(self, image: GeneratedImage) -> str | None:
-        return image.image.url if image.image else None
+        """The checked address of the original (it answers with the file, or a signed URL)."""
+        if not image.image:
+            return None
+        return self.context["request"].build_absolute_uri(image.original_src)
 
     def get_thumbnail_url(self, image: GeneratedImage) -> str | None:
-        return image.thumbnail.url if image.thumbnail else None
+        if not image.preview and not image.thumbnail:
+            return None
+        return self.context["request"].build_absolute_uri(image.thumbnail_src)
 
 
 class GenerationCreateSerializer(serializers.Serializer):

@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from dalle.files import image_files_save
 from dalle.imaging import image_size, make_thumbnail
 from dalle.lifecycle import USER_MESSAGES, generation_pause, generation_paused, image_transition
 from dalle.models import GeneratedImage
@@ -68,27 +67,18 @@ def _claim(image_id: int) -> GeneratedImage | None:
 
 
 def _store(image: GeneratedImage, picture: Picture) -> dict:
-    """Save the original and its thumbnail under keys named after the job's UUID."""
-    thumbnail, thumb_width, thumb_height = make_thumbnail(picture.png)
+    """Save the original and its preview in private storage, retrying a flaky store."""
+    preview, thumb_width, thumb_height = make_thumbnail(picture.png)
     width, height = image_size(picture.png)
-    folder = f"images/{image.created_at:%Y/%m}"
-    files = {
-        "image": (f"{folder}/{image.public_id}.png", picture.png),
-        "thumbnail": (f"{folder}/{image.public_id}-thumb.webp", thumbnail),
-    }
-    stored = {}
-    for field, (key, content) in files.items():
-        for attempt in range(1, STORE_ATTEMPTS + 1):
-            try:
-                if default_storage.exists(key):  # a retried run replaces its own file
-                    default_storage.delete(key)
-                stored[field] = default_storage.save(key, ContentFile(content))
-                break
-            except (OSError, BotoCoreError, ClientError) as error:
-                logger.warning("Storing %s failed (attempt %s): %s", key, attempt, error)
-                if attempt == STORE_ATTEMPTS:
-                    raise ProviderError(ProviderError.STORAGE, str(error)) from error
-                time.sleep(attempt * settings.GENERATION_STORE_RETRY_SECONDS)
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            stored = image_files_save(image=image, png=picture.png, preview=preview)
+            break
+        except (OSError, BotoCoreError, ClientError) as error:
+            logger.warning("Storing image %s failed (attempt %s): %s", image.pk, attempt, error)
+            if attempt == STORE_ATTEMPTS:
+                raise ProviderError(ProviderError.STORAGE, str(error)) from error
+            time.sleep(attempt * settings.GENERATION_STORE_RETRY_SECONDS)
     stored.update(
         width=width, height=height, thumbnail_width=thumb_width, thumbnail_height=thumb_height
     )

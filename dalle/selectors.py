@@ -24,3 +24,15 @@ def image_owned_by(*, user, public_id) -> GeneratedImage:
     if image is None:
         raise Http404("No such image")
     return image
+
+
+def image_files_for(*, user, public_id) -> GeneratedImage:
+    """The original is the owner's (and managers'); a buyer downloads it from the order."""
+    image = GeneratedImage.objects.filter(
+        public_id=public_id, status=GeneratedImage.Status.SUCCEEDED
+    ).first()
+    if image is None or not (
+        user.is_authenticated and (user.is_staff or image.owner_id == user.pk)
+    ):
+        raise Http404("No such image")
+    return image

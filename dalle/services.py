@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dalle import tasks
+from dalle.files import image_files_publish, image_files_unpublish
 from dalle.lifecycle import (  # noqa: F401  (the services' public names)
     UNAVAILABLE_MESSAGE,
     USER_MESSAGES,
@@ -113,6 +114,10 @@ def image_set_visibility(*, image: GeneratedImage, visibility: str) -> Generated
         raise TransitionNotAllowed("Only a finished image can be shared.")
     image.visibility = visibility
     image.save(update_fields=["visibility"])
+    if image.is_public:
+        image_files_publish(image=image)
+    else:
+        image_files_unpublish(image=image)
     return image
 
 

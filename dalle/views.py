@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timesince import timeuntil
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from dalle import selectors, services
 from dalle.forms import PromptForm
 from dalle.models import GeneratedImage
+from lib.private_files import private_file_response
 
 PAGE_SIZE = 24
 
@@ -73,3 +74,17 @@ def image_cancel(request: HttpRequest, public_id) -> HttpResponse:
     except services.TransitionNotAllowed:
         messages.warning(request, "Too late to cancel: the painting has already started or ended.")
     return redirect(image)
+
+
+def image_original(request: HttpRequest, public_id) -> HttpResponse:
+    """The full-resolution original, after the permission check: owner or manager."""
+    image = selectors.image_files_for(user=request.user, public_id=public_id)
+    return private_file_response(image.image, filename=f"aigallery-{image.public_id}.png")
+
+
+def image_preview(request: HttpRequest, public_id) -> HttpResponse:
+    """The preview of an image that has no public thumbnail (private): the owner's only."""
+    image = selectors.image_visible_to(user=request.user, public_id=public_id)
+    if not image.preview:
+        raise Http404("No preview")
+    return private_file_response(image.preview)

@@ -31,7 +31,7 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="Image")
     def preview(self, product: Product) -> str:
         return format_html(
-            '<img src="{}" width="48" height="48" alt="">', product.image.thumbnail.url
+            '<img src="{}" width="48" height="48" alt="">', product.image.thumbnail_src
         )
 
     @admin.display(description="Owner")

@@ -108,7 +108,7 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="Image")
     def preview(self, order: Order) -> str:
         return format_html(
-            '<img src="{}" width="40" height="40" alt="">', order.product.image.thumbnail.url
+            '<img src="{}" width="40" height="40" alt="">', order.product.image.thumbnail_src
         )
 
     @admin.display(description="Total", ordering="total_amount")

@@ -1,15 +1,13 @@
 """Orders: creation, checkout, fulfilment, the state machine, refunds and webhooks."""
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
-from storages.backends.s3 import S3Storage
 
 from lib.mail import mail_enqueue
 from products.models import Format, Product, ShopSettings
@@ -351,28 +349,8 @@ def simulated_checkout_open(*, session_id: str) -> CheckoutSession:
     return session
 
 
-@dataclass(frozen=True)
-class Download:
-    """Either a short-lived signed URL (S3) or an open file to stream (local storage)."""
-
-    filename: str
-    url: str = ""
-    file: File | None = None
-
-
-DOWNLOAD_URL_SECONDS = 300
-
-
-def order_download(*, order: Order) -> Download:
+def order_download(*, order: Order) -> tuple[FieldFile, str]:
+    """The paid original (in private storage) and the name it is saved under."""
     if not order.can_download:
         raise OrderError("The download opens once the order is paid.")
-    stored = order.product.image.image
-    filename = f"aigallery-{order.product.slug[:40]}-{order.short_id}.png"
-    if isinstance(stored.storage, S3Storage):
-        url = stored.storage.url(
-            stored.name,
-            parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
-            expire=DOWNLOAD_URL_SECONDS,
-        )
-        return Download(filename=filename, url=url)
-    return Download(filename=filename, file=stored.storage.open(stored.name, "rb"))
+    return order.product.image.image, f"aigallery-{order.product.slug[:40]}-{order.short_id}.png"

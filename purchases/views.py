@@ -6,7 +6,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import shipping_address_get
 from lib.caching import viewer_key
+from lib.private_files import private_file_response
 from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices
@@ -151,13 +152,11 @@ def order_detail(request: HttpRequest, public_id) -> HttpResponse:
 def order_download(request: HttpRequest, public_id) -> HttpResponse:
     order = selectors.order_of(user=request.user, public_id=public_id)
     try:
-        download = services.order_download(order=order)
+        original, filename = services.order_download(order=order)
     except services.OrderError as error:
         messages.error(request, str(error))
         return redirect(order)
-    if download.url:
-        return redirect(download.url)
-    return FileResponse(download.file, as_attachment=True, filename=download.filename)
+    return private_file_response(original, filename=filename, attachment=True)
 
 
 @login_required

@@ -25,6 +25,14 @@ def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, and media written to a fresh folder per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT, "base_url": "/never-served/"},
+        },
+    }
 
 
 @pytest.fixture
@@ -169,7 +177,11 @@ def worker_process(tmp_path):
     started = []
 
     def start(**extra_env: str) -> subprocess.Popen:
-        env = process_env(MEDIA_ROOT=str(tmp_path / "media"), **extra_env)
+        env = process_env(
+            MEDIA_ROOT=str(tmp_path / "media"),
+            PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+            **extra_env,
+        )
         process = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
             + ["--interval", "0.2"],
@@ -230,18 +242,17 @@ def s3_storage(settings, s3_server):
         aws_secret_access_key="test",
     )
     client.create_bucket(Bucket=BUCKET)
+    options = {
+        "bucket_name": BUCKET,
+        "access_key": "test",
+        "secret_key": "test",
+        "endpoint_url": s3_server,
+        "region_name": "us-east-1",
+    }
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "lib.storages.MediaStorage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "access_key": "test",
-                "secret_key": "test",
-                "endpoint_url": s3_server,
-                "region_name": "us-east-1",
-            },
-        },
+        "default": {"BACKEND": "lib.storages.MediaStorage", "OPTIONS": options},
+        "private": {"BACKEND": "lib.storages.PrivateMediaStorage", "OPTIONS": options},
     }
     yield client
     listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])

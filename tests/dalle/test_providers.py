@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx  # httpx2 under its old name: see tests/httpx_alias.py
 import pytest
 import respx
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -38,7 +38,8 @@ def job(user, django_capture_on_commit_callbacks):
 
 
 def stored_bytes(name: str) -> bytes:
-    with default_storage.open(name) as stored:
+    """Originals live in the private store."""
+    with storages["private"].open(name) as stored:
         return stored.read()
 
 
@@ -256,7 +257,7 @@ def test_running_a_job_twice_stores_one_image(openai_api, job, run_tasks):
     job.refresh_from_db()
     assert job.status == Status.SUCCEEDED
     folder = job.image.name.rsplit("/", 1)[0]
-    assert len(default_storage.listdir(folder)[1]) == 2  # the image and its thumbnail
+    assert len(storages["private"].listdir(folder)[1]) == 2  # the original and its preview
 
 
 def test_stale_running_job_is_requeued_then_failed(django_capture_on_commit_callbacks, settings):

@@ -119,7 +119,10 @@ def test_product_page_shows_image_prompt_and_prices(client, shop_formats):
     assert "밤하늘의 고래" in page
     assert "Digital download</strong> — $5.00" in page
     assert product.image.thumbnail.url in page
-    assert product.image.image.url not in page  # the original is sold, not given away
+    assert product.image.original_src not in page
+    assert (
+        client.get(product.image.original_src).status_code == 404
+    )  # the original is sold, not given away
 
 
 def test_slug_is_short_and_unique_for_long_korean_prompts():
