@@ -230,6 +230,11 @@ def _checkout_request(order: Order, base_url: str) -> CheckoutRequest:
 
 def checkout_fulfill(*, session_id: str) -> Order | None:
     """Record a checkout's outcome as the gateway reports it; safe to call any number of times."""
+    with transaction.atomic(durable=True):
+        known = Order.objects.filter(checkout_session_id=session_id).exists()
+    if not known:
+        logger.warning("Checkout %s matches no order", session_id)
+        return None
     try:
         session = gateway_get().checkout_retrieve(session_id)
     except PaymentError as error:
