@@ -85,13 +85,13 @@ def order_tools_for(user) -> OrderTools | None:
         }
 
     def recent_orders() -> list[dict]:
-        return [describe(order) for order in order_selectors.orders_of(user=user)[:5]]
+        return [describe(order) for order in order_selectors.orders_list(user=user)[:5]]
 
     def order_status(order_id: str) -> dict | None:
         short = order_id.strip().lower()[:8]
         if len(short) < 8:
             return None
-        order = order_selectors.orders_of(user=user).filter(public_id__startswith=short).first()
+        order = order_selectors.orders_list(user=user).filter(public_id__startswith=short).first()
         if order is None:
             return None
         found = describe(order)

@@ -5,7 +5,6 @@ from django.utils.html import format_html
 
 from lib.spreadsheets import SafeCsvWriter
 from purchases import services
-from purchases.gateways import PaymentError
 from purchases.models import Order, OrderEvent
 
 PAYMENT_FIELDS = (
@@ -121,7 +120,7 @@ class OrderAdmin(admin.ModelAdmin):
             try:
                 services.order_refund(order=order, actor=request.user)
                 messages.success(request, f"Order {order.short_id} refunded.")
-            except (services.OrderError, PaymentError) as error:
+            except services.OrderError as error:
                 messages.error(request, f"Order {order.short_id}: {error}")
 
     @admin.action(description="Export selected orders as CSV")

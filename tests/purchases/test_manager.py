@@ -212,3 +212,30 @@ def test_csv_export_neutralises_formulas_and_opens_in_excel(admin_client, paid_p
     assert "'-2+3@example.com" in cells
     assert "'@SUM(A1) 고양이" in cells
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "paid"},
+        {"status": "pending", "q": "buyer0"},
+        {"from": "2000-01-01", "to": "2999-12-31"},
+        {"to": "2000-01-01"},
+        {"status": "nonsense", "from": "2024-13-45", "to": "garbage", "q": "  "},
+        {"q": "nul\x00byte"},
+    ],
+)
+def test_manager_page_and_staff_api_filter_alike(
+    manager_client, paid_print, product, digital, params
+):
+    """The same filters pick the same orders on the page and in the API; bad values are ignored."""
+    make_orders(product, digital, 2)
+    page = manager_client.get(reverse("manager_orders"), params)
+    api = manager_client.get("/api/v1/staff/orders/", params)
+    assert (page.status_code, api.status_code) == (200, 200)
+    on_page = {
+        o.short_id
+        for o in Order.objects.all()
+        if f'data-order="{o.short_id}"' in page.content.decode()
+    }
+    assert on_page == {row["short_id"] for row in api.json()["results"]}
