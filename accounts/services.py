@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, ShippingAddress
+from accounts.selectors import shipping_address_of
 
 User = get_user_model()
 
@@ -17,7 +18,8 @@ def user_sign_up(*, username: str, email: str, password: str) -> User:
 
 
 def shipping_address_get(*, user: User) -> ShippingAddress | None:
-    return ShippingAddress.objects.filter(user=user).first()
+    """The old name of accounts.selectors.shipping_address_of, kept for its callers."""
+    return shipping_address_of(user=user)
 
 
 def shipping_address_save(*, user: User, data: dict[str, str]) -> ShippingAddress:

@@ -7,9 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiTokenForm, ShippingAddressForm, SignUpForm
+from accounts.selectors import api_tokens_of, shipping_address_of
 from accounts.services import api_token_create as api_token_service_create
 from accounts.services import api_token_revoke as api_token_service_revoke
-from accounts.services import shipping_address_get, shipping_address_save, user_sign_up
+from accounts.services import shipping_address_save, user_sign_up
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -40,7 +41,7 @@ def _profile_page(
 ) -> HttpResponse:
     context = {
         "form": form,
-        "tokens": request.user.api_tokens.all(),
+        "tokens": api_tokens_of(user=request.user),
         "token_form": ApiTokenForm(),
         **extra,
     }
@@ -49,7 +50,7 @@ def _profile_page(
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    address = shipping_address_get(user=request.user)
+    address = shipping_address_of(user=request.user)
     form = ShippingAddressForm(request.POST or None, instance=address)
     if request.method == "POST":
         if not form.is_valid():
@@ -66,7 +67,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def api_token_create(request: HttpRequest) -> HttpResponse:
     """Show the new key on this response only: it is never stored, nor put in a cookie."""
     token_form = ApiTokenForm(request.POST)
-    form = ShippingAddressForm(instance=shipping_address_get(user=request.user))
+    form = ShippingAddressForm(instance=shipping_address_of(user=request.user))
     if not token_form.is_valid():
         return _profile_page(request, form, status=400, token_error=token_form.errors["name"][0])
     token, key = api_token_service_create(user=request.user, name=token_form.cleaned_data["name"])

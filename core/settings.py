@@ -381,7 +381,10 @@ SPECTACULAR_SETTINGS = {
 # Support chat (chatbot/). OpenAI when a key is set; otherwise the offline FAQ bot.
 OPENAI_CHAT_MODEL = env_str("OPENAI_CHAT_MODEL", "gpt-5-mini")
 CHATBOT_PROVIDER = env_str("CHATBOT_PROVIDER", "openai" if OPENAI_API_KEY else "offline")
-CHATBOT_TIMEOUT = env_float("CHATBOT_TIMEOUT", 20.0)
+# The reply is made in the task worker, not in a web request, so a slow model can take its time.
+CHATBOT_TIMEOUT = env_float("CHATBOT_TIMEOUT", 90.0)
+# How long the chat page shows "typing…" and polls for a reply before it gives up waiting.
+CHATBOT_REPLY_WAIT_SECONDS = env_int("CHATBOT_REPLY_WAIT_SECONDS", 300)
 CHATBOT_MAX_REPLY_TOKENS = env_int("CHATBOT_MAX_REPLY_TOKENS", 400)
 CHATBOT_MAX_REPLY_CHARS = env_int("CHATBOT_MAX_REPLY_CHARS", 2000)
 CHATBOT_CONTEXT_MESSAGES = env_int("CHATBOT_CONTEXT_MESSAGES", 10)

@@ -1,7 +1,6 @@
 """Image generation: requesting, running, retrying, cancelling and publishing jobs."""
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,12 +22,12 @@ from dalle.lifecycle import (  # noqa: F401  (the services' public names)
 )
 from dalle.models import GeneratedImage, ImageEvent
 from dalle.providers import provider_identity
+from dalle.selectors import DAY, Allowance, allowance_of
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
 Status = GeneratedImage.Status
 
-DAY = timedelta(hours=24)
 RETRY_DELAY_CAP_SECONDS = 300
 STORE_ATTEMPTS = 3
 
@@ -40,12 +39,6 @@ class GenerationRefused(Exception):
         super().__init__(message)
         self.message = message
         self.retry_at = retry_at
-
-
-@dataclass(frozen=True)
-class Allowance:
-    used: int
-    limit: int
 
 
 def _retry_at(counted, limit: int) -> datetime | None:
@@ -60,10 +53,8 @@ def _retry_at(counted, limit: int) -> datetime | None:
 
 
 def allowance_for(user: User) -> Allowance:
-    used = GeneratedImage.objects.filter(
-        owner=user, status__in=GeneratedImage.COUNTED, created_at__gte=timezone.now() - DAY
-    ).count()
-    return Allowance(used=used, limit=settings.GENERATION_DAILY_LIMIT_PER_USER)
+    """The old name of dalle.selectors.allowance_of, kept for its callers."""
+    return allowance_of(user=user)
 
 
 @transaction.atomic

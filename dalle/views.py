@@ -29,7 +29,7 @@ def _refusal_text(refusal: services.GenerationRefused) -> str:
 def image_create(request: HttpRequest) -> HttpResponse:
     form = PromptForm(request.POST or None)
     # Counted only when a page is rendered, not on the successful POST.
-    context = {"form": form, "allowance": lambda: services.allowance_for(request.user)}
+    context = {"form": form, "allowance": lambda: selectors.allowance_of(user=request.user)}
     if request.method != "POST":
         return render(request, "dalle/create.html", context)
     if not form.is_valid():
@@ -57,7 +57,7 @@ def image_detail(request: HttpRequest, public_id) -> HttpResponse:
     # A reload picks up a job whose worker died.
     running = image.status == GeneratedImage.Status.RUNNING
     if running and services.generation_recover_stale(image_id=image.pk):
-        image.refresh_from_db()
+        image = selectors.image_visible_to(user=request.user, public_id=public_id)
     context = {"image": image, "is_owner": image.owner_id == request.user.pk}
     if request.htmx:
         return render(request, "dalle/detail.html#status", context)

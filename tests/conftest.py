@@ -62,10 +62,8 @@ def manager_client(client, manager):
     return client
 
 
-@pytest.fixture
-def run_tasks(db):
-    """Run every queued task with the real database worker, in this process."""
-
+def run_queued_tasks(limit: int = 100) -> int:
+    """Run every queued task with the real database worker, in this process; returns how many."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -81,20 +79,20 @@ def run_tasks(db):
         worker_id="pytest",
         excluded_queue_names=[],
     )
+    ran = 0
+    while ran < limit and (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()):
+        result.claim(worker.worker_id)
+        # Tasks enqueue follow-ups on commit; the test transaction never commits.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            worker.run_task(result)
+        ran += 1
+    return ran
 
-    def run(limit: int = 100) -> int:
-        ran = 0
-        while ran < limit and (
-            result := DBTaskResult.objects.ready().order_by("enqueued_at").first()
-        ):
-            result.claim(worker.worker_id)
-            # Tasks enqueue follow-ups on commit; the test transaction never commits.
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                worker.run_task(result)
-            ran += 1
-        return ran
 
-    return run
+@pytest.fixture
+def run_tasks(db):
+    """Run every queued task with the real database worker, in this process."""
+    return run_queued_tasks
 
 
 def database_url() -> str:
