@@ -112,7 +112,7 @@ PAPER_SIZES = {
 LARGEST = re.compile(r"larg|bigg|biggest|maximum|\bmax\b|가장 ?큰|제일 ?큰|최대|젤 ?큰")
 SMALLEST = re.compile(r"smallest|tiniest|minimum|\bmin\b|가장 ?작은|제일 ?작은|최소|젤 ?작은")
 CHEAPEST = re.compile(r"cheap|least expensive|lowest price|가장 ?싼|제일 ?싼|저렴|최저|젤 ?싼")
-DIGITAL_WORDS = re.compile(r"download|digital|file|png|다운|디지털|파일")
+DIGITAL_WORDS = re.compile(r"\b(?:download\w*|digital|files?|png)\b|다운|디지털|파일")
 CANVAS_WORDS = re.compile(r"canvas|캔버스")
 THANKS = re.compile(r"thank|thx|cheers|감사|고마|고맙")
 # Korean words for things a format's English name may say.
@@ -275,7 +275,7 @@ def _country_name(name: str, lang: str) -> str:
     return KOREAN_COUNTRIES.get(name, name) if lang == "ko" else name
 
 
-def _mentioned_country(question: str) -> str:
+def mentioned_country(question: str) -> str:
     text = normalize(question)
     words = set(re.findall(r"[^\W\d_]+", text))
     for name, korean in KOREAN_COUNTRIES.items():
@@ -289,7 +289,7 @@ def _mentioned_country(question: str) -> str:
 
 def countries_answer(question: str, facts: "ShopFacts", lang: str) -> str:
     listed = ", ".join(_country_name(c, lang) for c in facts.countries)
-    country = _mentioned_country(question)
+    country = mentioned_country(question)
     if country and country in facts.countries:
         if lang == "ko":
             return (
@@ -494,4 +494,11 @@ WITH_HANDOFF = {"damaged", "address", "human"}
 
 
 def answer(intent: str, question: str, facts: "ShopFacts", lang: str) -> str:
+    if intent in ("shipping", "how_to_order") and mentioned_country(question):
+        intent = "countries"
     return ANSWERS[intent](question, facts, lang)
+
+
+def faq_answer(text: str, lang: str) -> str:
+    """A manager's FAQ answer, as written; Korean shoppers are told where it comes from."""
+    return f"자주 묻는 질문에 대한 답변이에요: {text}" if lang == "ko" else text

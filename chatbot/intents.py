@@ -61,6 +61,35 @@ KOREAN_PARTICLES = sorted(
         "로도",
         "에도",
         "에서도",
+        "들이",
+        "들은",
+        "들을",
+        "들도",
+        "들",
+        # Verb endings, so "환불되나여" and "환불 되나요" share the stem.
+        "되나요",
+        "되나여",
+        "되나",
+        "돼요",
+        "되요",
+        "됐어요",
+        "됐나요",
+        "됩니까",
+        "되는지",
+        "될까요",
+        "되죠",
+        "해요",
+        "하나요",
+        "할까요",
+        "합니까",
+        "해주세요",
+        "해도",
+        "하죠",
+        "하려면",
+        "나요",
+        "나여",
+        "여",
+        "죠",
     ],  # noqa: SIM905
     key=len,
     reverse=True,
@@ -232,15 +261,17 @@ class Matcher:
 
     def __init__(
         self,
-        examples: Iterable[tuple[str, str]],
+        examples: Iterable[tuple[str, str] | tuple[str, str, float]],
         idf_from: "Matcher | None" = None,
         top: int = 2,
     ):
         self.top = top
         self.labels: list[str] = []
+        self.weights: list[float] = []  # an example's cosine is scaled by its weight
         counted: list[Counter] = []
-        for label, text in examples:
+        for label, text, *weight in examples:
             self.labels.append(label)
+            self.weights.append(weight[0] if weight else 1.0)
             counted.append(features(text))
         if idf_from is None:
             frequency = Counter(gram for doc in counted for gram in doc)
@@ -263,8 +294,8 @@ class Matcher:
         """Each label's score: its best example cosine, or the mean of its two best."""
         query = self.vector(features(text))
         best: dict[str, list[float]] = {}
-        for label, doc in zip(self.labels, self.vectors, strict=True):
-            cosine = sum(w * doc.get(g, 0.0) for g, w in query.items())
+        for label, doc, scale in zip(self.labels, self.vectors, self.weights, strict=True):
+            cosine = scale * sum(w * doc.get(g, 0.0) for g, w in query.items())
             top = best.setdefault(label, [0.0, 0.0])
             if cosine > top[0]:
                 top[0], top[1] = cosine, top[0]
@@ -287,6 +318,10 @@ class Matcher:
 # without the shop's own words, in English and Korean.
 INTENTS: dict[str, list[str]] = {
     "formats": [
+        "which sizes do the prints come in",
+        "크기별 가격",
+        "사이즈 목록",
+        "어떤 크기가 있는지 궁금해요",
         "how much does a print cost",
         "what are your prices",
         "price list please",
@@ -359,6 +394,18 @@ INTENTS: dict[str, list[str]] = {
         "캔버스 제작 가능해요",
     ],
     "shipping": [
+        "shipping price",
+        "price of delivery",
+        "delivery fee",
+        "what does postage cost",
+        "when will the poster get here",
+        "if I order now when does it come",
+        "how long before my canvas arrives",
+        "how many working days until it arrives",
+        "배송 요금",
+        "택배 도착 언제쯤",
+        "주문하고 며칠 뒤에 받아요",
+        "언제쯤 받아볼 수 있어요",
         "how much is shipping",
         "shipping cost",
         "what are the delivery charges",
@@ -393,6 +440,10 @@ INTENTS: dict[str, list[str]] = {
         "도착까지 며칠이에요",
     ],
     "countries": [
+        "can I order from abroad",
+        "ship outside the US?",
+        "캐나다 배송 돼요",
+        "외국으로 보내 주나요",
         "which countries do you ship to",
         "do you ship internationally",
         "do you deliver to Korea",
@@ -418,6 +469,11 @@ INTENTS: dict[str, list[str]] = {
         "해외에서도 주문할 수 있나요",
     ],
     "refund": [
+        "refundable?",
+        "환불돼요",
+        "환불 되나요",
+        "돈 돌려주세요",
+        "환불해 주세요",
         "can I get a refund",
         "I want my money back",
         "what is your refund policy",
@@ -441,6 +497,18 @@ INTENTS: dict[str, list[str]] = {
         "결제 취소하고 환불",
     ],
     "damaged": [
+        "it came with a tear",
+        "the print has a rip in it",
+        "arrived creased and folded",
+        "the corner is bent",
+        "the glass was cracked",
+        "smashed in transit",
+        "찢어진 채로 왔어요",
+        "모서리가 찌그러졌어요",
+        "부서져서 왔어요",
+        "깨진 채로 배송됐어요",
+        "구겨진 상태로 받았어요",
+        "파손됐어요 어떻게 해요",
         "my print arrived damaged",
         "the poster came torn",
         "the print is scratched",
@@ -510,6 +578,11 @@ INTENTS: dict[str, list[str]] = {
         "받는 곳을 바꾸고 싶어요",
     ],
     "download": [
+        "is it a jpg or png",
+        "which file extension",
+        "파일 확장자",
+        "jpg로 받을 수 있나요",
+        "어떤 파일 형식으로 받아요",
         "how do I download my image",
         "where is my download",
         "where can I find the file I bought",
@@ -621,6 +694,11 @@ INTENTS: dict[str, list[str]] = {
         "dpi가 뭐예요",
     ],
     "how_to_order": [
+        "how do I get this one printed",
+        "steps to buy a print",
+        "사려면 어떻게 해요",
+        "구매하려면 어떻게 하나요",
+        "이 작품을 인쇄해서 받고 싶어요",
         "how do I order a print",
         "how can I buy this picture",
         "how do I purchase an artwork",

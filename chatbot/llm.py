@@ -185,6 +185,7 @@ def _run_tool(call, tools: OrderTools | None) -> str:
 # from the live facts, the managers' FAQ matched by the same scorer, and order look-ups.
 
 ORDER_ID = re.compile(r"\b[0-9a-fA-F]{8}\b")
+KEYWORD_WEIGHT = 0.6
 
 
 class OfflineChat:
@@ -207,9 +208,13 @@ class OfflineChat:
         faq = _faq_match(question, facts)
         faq_entry = faq.label if faq.score >= self.faq_threshold else ""
         topic = _faq_topic(facts, faq_entry, self.threshold) if faq_entry else ""
-        if faq_entry and not topic and (not intent or faq.score >= found.score):
-            # A question managers answered in the admin that no built-in answer covers.
-            return Reply(text=_faq_answer(facts, faq_entry))
+        if not intent and answers.mentioned_country(question):
+            intent = "countries"
+        if faq_entry and intent and topic != intent and faq.score >= found.score + 0.1:
+            # Managers answered this in the admin, and it fits better than any built-in answer.
+            return Reply(text=answers.faq_answer(_faq_answer(facts, faq_entry), lang))
+        if faq_entry and not intent and not topic:
+            return Reply(text=answers.faq_answer(_faq_answer(facts, faq_entry), lang))
         intent = intent or topic
         if not intent:
             return Reply(text=answers.HANDOFF[lang], offers_handoff=True)
@@ -243,13 +248,13 @@ class OfflineChat:
 
 
 def _faq_matcher(faq: tuple[tuple[str, str, str], ...]) -> intents.Matcher:
-    """Each entry matched by its question, its keywords, and both (best of the three)."""
+    """Each entry matched by its question, each keyword, and both (the best of them)."""
     examples = []
     for index, (question, _, keywords) in enumerate(faq):
         label = str(index)
         examples += [(label, question), (label, f"{question} {keywords}")]
-        if keywords.strip():
-            examples.append((label, keywords))
+        # One keyword alone is a hint ("환불" for the refund entry), weaker than the question.
+        examples += [(label, keyword, KEYWORD_WEIGHT) for keyword in keywords.split()]
     return intents.Matcher(examples, idf_from=intents.intent_matcher(), top=1)
 
 
