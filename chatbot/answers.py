@@ -111,6 +111,8 @@ PAPER_SIZES = {
 }
 LARGEST = re.compile(r"larg|bigg|biggest|maximum|\bmax\b|가장 ?큰|제일 ?큰|최대|젤 ?큰")
 SMALLEST = re.compile(r"smallest|tiniest|minimum|\bmin\b|가장 ?작은|제일 ?작은|최소|젤 ?작은")
+BIGGER = re.compile(r"bigger|larger|\bmore than\b|\bover\b|이상|보다 ?큰|더 ?큰")
+PRICIEST = re.compile(r"expensive|priciest|dearest|비싼")
 CHEAPEST = re.compile(r"cheap|least expensive|lowest price|가장 ?싼|제일 ?싼|저렴|최저|젤 ?싼")
 DIGITAL_WORDS = re.compile(r"\b(?:download\w*|digital|files?|png)\b|다운|디지털|파일")
 CANVAS_WORDS = re.compile(r"canvas|캔버스")
@@ -197,6 +199,9 @@ def _pick(question: str, facts: "ShopFacts") -> tuple[list["FormatFact"], str]:
     if asked := _asked_size(question):
         dims, label = asked
         pool = [f for f in (named or prints) if f.physical] or prints
+        if BIGGER.search(text):
+            bigger = [f for f in pool if _dims(f) and _dims(f)[0] * _dims(f)[1] > dims[0] * dims[1]]
+            return bigger, "" if bigger else label
         same = [
             f
             for f in pool
@@ -208,6 +213,8 @@ def _pick(question: str, facts: "ShopFacts") -> tuple[list["FormatFact"], str]:
         return [max(pool, key=lambda f: _dims(f)[0] * _dims(f)[1])], ""
     if pool and SMALLEST.search(text):
         return [min(pool, key=lambda f: _dims(f)[0] * _dims(f)[1])], ""
+    if facts.format_facts and PRICIEST.search(text) and not CHEAPEST.search(text):
+        return [max(named or facts.format_facts, key=lambda f: f.amount)], ""
     if facts.format_facts and CHEAPEST.search(text):
         pool = named or facts.format_facts
         return [min(pool, key=lambda f: f.amount)], ""
@@ -494,7 +501,7 @@ WITH_HANDOFF = {"damaged", "address", "human"}
 
 
 def answer(intent: str, question: str, facts: "ShopFacts", lang: str) -> str:
-    if intent in ("shipping", "how_to_order") and mentioned_country(question):
+    if intent in ("shipping", "how_to_order", "order_status") and mentioned_country(question):
         intent = "countries"
     return ANSWERS[intent](question, facts, lang)
 

@@ -201,6 +201,8 @@ class OfflineChat:
         lang = intents.language_of(question)
         found = intents.intent_of(question)
         intent = found.label if found.score >= self.threshold else ""
+        if intent == "order_status" and answers.mentioned_country(question):
+            intent = "countries"
         if intent == "order_status" or (
             ORDER_ID.search(question) and intent in ("", "order_status", "shipping")
         ):
