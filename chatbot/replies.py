@@ -12,7 +12,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chatbot.llm import ChatUnavailable, OrderTools, Reply, ShopFacts, get_chat_provider
+from accounts.countries import COUNTRIES
+from chatbot.llm import (
+    ChatUnavailable,
+    FormatFact,
+    OrderTools,
+    Reply,
+    ShopFacts,
+    get_chat_provider,
+)
 from chatbot.models import FAQ, Conversation, Message
 from dalle.models import PROMPT_MAX_LENGTH
 from products.models import Format, ShopSettings
@@ -25,9 +33,15 @@ FALLBACK_TEXT = (
     "Sorry, I can't answer right now. Your message is saved: try again in a minute, "
     "or press “Talk to a person”."
 )
+# Print lead times: made within MAKE_DAYS working days, then DELIVERY_DAYS working days on the way.
+MAKE_DAYS = 2
+DELIVERY_DAYS = (3, 7)
 POLICIES = [
     "Refunds: an order that is not yet in production can be refunded in full; ask the team.",
-    "Prints are made to order and usually ship within 3 to 5 working days.",
+    f"Prints are made to order within {MAKE_DAYS} working days and usually arrive "
+    f"{DELIVERY_DAYS[0]} to {DELIVERY_DAYS[1]} working days later.",
+    "Damaged prints: the customer sends a photo and we replace or refund the print.",
+    "Cancelling: an unpaid order is canceled from its order page; a paid order not yet in production is canceled and refunded by the team (Talk to a person).",
     "Downloads are available from the order page as soon as the payment is through.",
 ]
 
@@ -83,21 +97,41 @@ def _save(question: Message, reply: Reply) -> Message | None:
 
 
 def shop_facts() -> ShopFacts:
-    formats = [
-        f"{f.name}: {format_amount(f.price)}" + (" plus shipping" if f.is_physical else "")
+    """Read at every reply, so a manager's change shows in the next answer."""
+    format_facts = [
+        FormatFact(
+            name=f.name,
+            price=format_amount(f.price),
+            amount=f.price,
+            physical=f.is_physical,
+            width_cm=f.width_cm,
+            height_cm=f.height_cm,
+            min_dpi=f.min_dpi,
+        )
         for f in Format.objects.filter(active=True)
+    ]
+    formats = [
+        f"{f.name}: {f.price}" + (" plus shipping" if f.physical else "") for f in format_facts
     ]
     limit = settings.GENERATION_DAILY_LIMIT_PER_USER
     policies = [
         *POLICIES,
         f"Generation: images are painted from a text prompt (up to {PROMPT_MAX_LENGTH} characters) in seconds to two minutes; each customer can create {limit} images a day, and failed ones do not count.",
     ]
+    rate = format_amount(ShopSettings.load().shipping_flat_rate)
     return ShopFacts(
         formats=formats,
-        shipping=f"{format_amount(ShopSettings.load().shipping_flat_rate)} per order with prints; downloads ship nothing.",
+        shipping=f"{rate} per order with prints; downloads ship nothing.",
         currency=settings.SHOP_CURRENCY.upper(),
         policies=policies,
         faq=list(FAQ.objects.filter(active=True).values_list("question", "answer", "keywords")),
+        format_facts=format_facts,
+        shipping_rate=rate,
+        countries=sorted(COUNTRIES.values()),
+        daily_limit=limit,
+        prompt_max=PROMPT_MAX_LENGTH,
+        make_days=MAKE_DAYS,
+        delivery_days=DELIVERY_DAYS,
     )
 
 

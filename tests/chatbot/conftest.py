@@ -7,6 +7,9 @@ from django.urls import reverse
 
 from tests.conftest import run_queued_tasks
 
+# The support bot's score on tests/chatbot/questions.py, shown at the end of the run.
+QUESTION_SET_RESULT = pytest.StashKey[str]()
+
 
 @pytest.fixture
 def demo_shop(db):
@@ -27,3 +30,8 @@ def ask(client, text: str, htmx: bool = True):
     if htmx and response.status_code == 200:
         return client.get(reverse("chat_log"), headers=headers)
     return response
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if result := config.stash.get(QUESTION_SET_RESULT, None):
+        terminalreporter.write_line(result)
