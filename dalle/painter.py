@@ -424,27 +424,32 @@ class Canvas:
         column = Image.new("RGB", (1, 64))
         column.putdata([_mix(top, bottom, i / 63) for i in range(64)])
         width, height = max(1, int(right - left)), max(1, int(lower - upper))
-        self.img.paste(column.resize((width, height), Image.Resampling.BILINEAR), (int(left), int(upper)))
+        column = column.resize((1, height), Image.Resampling.BILINEAR)
+        self.img.paste(column.resize((width, height), Image.Resampling.NEAREST), (int(left), int(upper)))
+
+    def soft_ellipse(self, x: float, y: float, rx: float, ry: float, blur: float, color: RGB, strength: int, scale: int) -> None:
+        """An ellipse of colour with a blurred edge, drawn small on its own box and scaled up."""
+        pad = blur * 2.5
+        left, top = max(0, int(x - rx - pad)), max(0, int(y - ry - pad))
+        right, bottom = min(self.w, int(x + rx + pad) + 1), min(self.h, int(y + ry + pad) + 1)
+        if right <= left or bottom <= top:
+            return
+        box_w, box_h = right - left, bottom - top
+        mask = Image.new("L", (max(1, box_w // scale), max(1, box_h // scale)), 0)
+        ImageDraw.Draw(mask).ellipse(
+            [(x - rx - left) / scale, (y - ry - top) / scale, (x + rx - left) / scale, (y + ry - top) / scale],
+            fill=strength,
+        )
+        mask = mask.filter(ImageFilter.GaussianBlur(max(0.5, blur / scale)))
+        self.img.paste(color, (left, top, right, bottom), mask.resize((box_w, box_h), Image.Resampling.BILINEAR))
 
     def glow(self, x: float, y: float, radius: float, color: RGB, strength: int = 180) -> None:
-        """A soft light: an ellipse blurred on a small layer and scaled up."""
-        scale = 8
-        mask = Image.new("L", (self.w // scale + 1, self.h // scale + 1), 0)
-        r = radius / scale
-        ImageDraw.Draw(mask).ellipse(
-            [x / scale - r, y / scale - r, x / scale + r, y / scale + r], fill=strength
-        )
-        mask = mask.filter(ImageFilter.GaussianBlur(max(1, r * 0.6)))
-        self.img.paste(color, mask=mask.resize((self.w, self.h), Image.Resampling.BILINEAR))
+        """A soft light around a point."""
+        self.soft_ellipse(x, y, radius, radius, radius * 0.6, color, strength, 8)
 
     def shadow(self, x: float, y: float, rx: float, ry: float, strength: int = 120) -> None:
-        scale = 4
-        mask = Image.new("L", (self.w // scale + 1, self.h // scale + 1), 0)
-        ImageDraw.Draw(mask).ellipse(
-            [(x - rx) / scale, (y - ry) / scale, (x + rx) / scale, (y + ry) / scale], fill=strength
-        )
-        mask = mask.filter(ImageFilter.GaussianBlur(max(1, ry / scale * 0.7)))
-        self.img.paste((10, 10, 20), mask=mask.resize((self.w, self.h), Image.Resampling.BILINEAR))
+        """A soft dark ellipse on the ground under something."""
+        self.soft_ellipse(x, y, rx, ry, ry * 0.7, (10, 10, 20), strength, 4)
 
     def mask(self) -> tuple[Image.Image, ImageDraw.ImageDraw]:
         mask = Image.new("L", (self.w, self.h), 0)
@@ -452,36 +457,57 @@ class Canvas:
 
     def volume(self, mask: Image.Image, depth: float = 0.05, strength: float = 0.6) -> None:
         """Round shading on what the mask covers: light from the upper left, shade lower right."""
-        scale = 4
-        small = mask.resize((self.w // scale, self.h // scale), Image.Resampling.BILINEAR)
-        blur = small.filter(ImageFilter.GaussianBlur(max(1, self.u / scale * depth)))
+        bbox = mask.getbbox()
+        if not bbox:
+            return
+        scale, pad = 4, int(self.u * depth * 3) + 8
+        left, top = max(0, bbox[0] - pad), max(0, bbox[1] - pad)
+        right, bottom = min(self.w, bbox[2] + pad), min(self.h, bbox[3] + pad)
+        region, part = (left, top, right, bottom), mask.crop((left, top, right, bottom))
+        size = part.size
+        small = part.resize((max(1, size[0] // scale), max(1, size[1] // scale)), Image.Resampling.BILINEAR)
         shift = max(1, round(self.u / scale * depth * 0.8))
-        dark = ImageChops.subtract(small, ImageChops.offset(blur, -shift, -shift))
-        lit = ImageChops.subtract(small, ImageChops.offset(blur, shift, shift))
-        size = (self.w, self.h)
-        dark = ImageChops.multiply(dark.resize(size, Image.Resampling.BILINEAR), mask)
-        lit = ImageChops.multiply(lit.resize(size, Image.Resampling.BILINEAR), mask)
+        # Where the shape runs off the canvas it goes on beyond it: pad by repeating the edges.
+        edge = shift * 4
+        padded = _pad_edges(small, edge)
+        blur = padded.filter(ImageFilter.GaussianBlur(max(1, self.u / scale * depth)))
+        sw, sh = small.size
+        toward_light = blur.crop((edge + shift, edge + shift, edge + shift + sw, edge + shift + sh))
+        away = blur.crop((edge - shift, edge - shift, edge - shift + sw, edge - shift + sh))
+        dark = ImageChops.subtract(small, toward_light)
+        lit = ImageChops.subtract(small, away)
+        dark = ImageChops.multiply(dark.resize(size, Image.Resampling.BILINEAR), part)
+        lit = ImageChops.multiply(lit.resize(size, Image.Resampling.BILINEAR), part)
         dark = dark.point(lambda v: round(v * strength))
         lit = lit.point(lambda v: round(v * strength * 0.7))
-        self.img = ImageChops.multiply(self.img, ImageOps.invert(dark).convert("RGB"))
-        self.img = ImageChops.screen(self.img, Image.merge("RGB", (lit, lit, lit)))
-        self.draw = ImageDraw.Draw(self.img)
+        piece = self.img.crop(region)
+        piece = ImageChops.multiply(piece, ImageOps.invert(dark).convert("RGB"))
+        piece = ImageChops.screen(piece, Image.merge("RGB", (lit, lit, lit)))
+        self.img.paste(piece, region)
 
     def fill(self, mask: Image.Image, color: RGB) -> None:
         self.img.paste(color, mask=mask)
 
+    def soft_fill(self, mask: Image.Image, color: RGB, blur: float) -> None:
+        """Fill through a mask blurred by `blur` pixels (blurred at a quarter of the size)."""
+        small = mask.resize((self.w // 4 + 1, self.h // 4 + 1), Image.Resampling.BOX)
+        small = small.filter(ImageFilter.GaussianBlur(max(0.5, blur / 4)))
+        self.fill(small.resize((self.w, self.h), Image.Resampling.BILINEAR), color)
+
     def clouds(self, count: int, top: float, bottom: float, color: RGB, alpha: int = 200) -> None:
-        rng = self.rng
-        mask, draw = self.mask()
+        """Soft clouds of overlapping ellipses, drawn and blurred at a quarter of the size."""
+        rng, scale = self.rng, 4
+        mask = Image.new("L", (self.w // scale + 1, self.h // scale + 1), 0)
+        draw = ImageDraw.Draw(mask)
         for _ in range(count):
-            cx, cy = self.x(rng.uniform(0.05, 0.95)), self.y(rng.uniform(top, bottom))
-            size = self.u * rng.uniform(0.05, 0.1)
+            cx, cy = self.x(rng.uniform(0.05, 0.95)) / scale, self.y(rng.uniform(top, bottom)) / scale
+            size = self.u * rng.uniform(0.05, 0.1) / scale
             for _ in range(5):
                 dx, dy = rng.uniform(-2, 2) * size, rng.uniform(-0.4, 0.3) * size
                 r = size * rng.uniform(0.6, 1.1)
                 draw.ellipse([cx + dx - r * 1.3, cy + dy - r * 0.8, cx + dx + r * 1.3, cy + dy + r * 0.8], fill=alpha)
-        mask = mask.filter(ImageFilter.GaussianBlur(self.u * 0.004))
-        self.fill(mask, color)
+        mask = mask.filter(ImageFilter.GaussianBlur(self.u * 0.004 / scale + 0.5))
+        self.fill(mask.resize((self.w, self.h), Image.Resampling.BILINEAR), color)
 
     def sky(self, day_top: RGB = (70, 130, 215), day_bottom: RGB = (200, 225, 245)) -> tuple[RGB, RGB]:
         """The sky for the prompt's time of day; returns the colours at the top and the horizon."""
@@ -513,6 +539,18 @@ class Canvas:
             color, halo = (255, 245, 200), (255, 240, 190)
         self.glow(x, y, radius * 3, halo, 140)
         self.draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=color)
+
+
+def _pad_edges(image: Image.Image, pad: int) -> Image.Image:
+    """The image with `pad` pixels added on every side, repeating its outermost rows and columns."""
+    w, h = image.size
+    out = Image.new(image.mode, (w + 2 * pad, h + 2 * pad))
+    out.paste(image, (pad, pad))
+    out.paste(image.crop((0, 0, w, 1)).resize((w, pad)), (pad, 0))
+    out.paste(image.crop((0, h - 1, w, h)).resize((w, pad)), (pad, h + pad))
+    out.paste(out.crop((pad, 0, pad + 1, h + 2 * pad)).resize((pad, h + 2 * pad)), (0, 0))
+    out.paste(out.crop((pad + w - 1, 0, pad + w, h + 2 * pad)).resize((pad, h + 2 * pad)), (w + pad, 0))
+    return out
 
 
 def _lightness(color: RGB) -> tuple[float, float]:
@@ -682,7 +720,7 @@ def scene_forest(c: Canvas) -> None:
             x = c.x(rng.uniform(0.1, 0.9))
             spread = c.u * rng.uniform(0.03, 0.07)
             draw.polygon([(x - spread, 0), (x + spread, 0), (x + spread * 5, c.h), (x + spread * 2.5, c.h)], fill=50)
-        c.fill(mask.filter(ImageFilter.GaussianBlur(c.u * 0.02)), (255, 250, 210))
+        c.soft_fill(mask, (255, 250, 210), c.u * 0.02)
     # A path into the trees.
     path = _shade((150, 125, 90), dim) if not c.snow else (230, 235, 245)
     c.draw.polygon([(c.x(0.46), c.y(0.95)), (c.x(0.54), c.y(0.95)), (c.x(0.8), c.h), (c.x(0.2), c.h)], fill=path)
@@ -1118,7 +1156,7 @@ def subject_fish(c: Canvas) -> None:
     for _ in range(5):
         x = c.x(rng.uniform(0, 1))
         draw.polygon([(x, 0), (x + c.u * 0.06, 0), (x + c.u * 0.25, c.h), (x + c.u * 0.12, c.h)], fill=45)
-    c.fill(mask.filter(ImageFilter.GaussianBlur(c.u * 0.015)), (220, 250, 255))
+    c.soft_fill(mask, (220, 250, 255), c.u * 0.015)
     _hills(c, 0.9, (200, 180, 130), 0.015, 1.2)
     for _ in range(int(9 * c.w / c.u)):  # seaweed
         x = c.x(rng.random())
@@ -1270,7 +1308,7 @@ def subject_food(c: Canvas) -> None:
         for dx in (-0.25, 0.0, 0.22):
             steam = [(cx + dx * s + math.sin(i * 0.8) * s * 0.06, cy - s * 0.5 - i * s * 0.05) for i in range(10)]
             _thick_curve(draw, steam, s * 0.05, s * 0.02, 120)
-        c.fill(mask.filter(ImageFilter.GaussianBlur(s * 0.02)), (255, 255, 255))
+        c.soft_fill(mask, (255, 255, 255), s * 0.02)
 
 
 def subject_building(c: Canvas) -> None:
@@ -1489,9 +1527,11 @@ def _noise(rng: random.Random, size: tuple[int, int], cells: int) -> Image.Image
     return small.resize(size, Image.Resampling.BICUBIC)
 
 
-def _grain(rng: random.Random, size: tuple[int, int], tile: int = 128) -> Image.Image:
+def _grain(rng: random.Random, size: tuple[int, int], tile: int = 128, blur: float = 0) -> Image.Image:
     """Fine random grain, one random tile repeated."""
     piece = Image.frombytes("L", (tile, tile), rng.randbytes(tile * tile))
+    if blur:
+        piece = piece.filter(ImageFilter.GaussianBlur(blur))
     out = Image.new("L", size)
     for x in range(0, size[0], tile):
         for y in range(0, size[1], tile):
@@ -1504,17 +1544,20 @@ def _remap(image: Image.Image, low: int, high: int) -> Image.Image:
 
 
 def _edges(image: Image.Image, threshold: int, thick: int = 1) -> Image.Image:
-    """A mask of the outlines: where neighbouring pixels differ a lot."""
-    edges = image.convert("L").filter(ImageFilter.FIND_EDGES)
-    edges = edges.point(lambda v: 255 if v > threshold else 0)
+    """A mask of the outlines: where neighbouring pixels differ a lot, about `thick` pixels wide
+    (found on the picture scaled down by that much, then scaled back up: smooth and fast)."""
+    gray = image.convert("L")
     if thick > 1:
-        edges = edges.filter(ImageFilter.MaxFilter(thick if thick % 2 else thick + 1))
+        gray = gray.resize((max(1, image.width // thick), max(1, image.height // thick)), Image.Resampling.BOX)
+    edges = gray.filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > threshold else 0)
+    if thick > 1:
+        edges = edges.resize(image.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 90 else 0)
     return edges
 
 
 def _paper(size: tuple[int, int], rng: random.Random, color: RGB = (246, 240, 226)) -> Image.Image:
     paper = Image.new("RGB", size, color)
-    grain = _remap(_grain(rng, size).filter(ImageFilter.GaussianBlur(0.8)), 225, 255)
+    grain = _remap(_grain(rng, size, blur=0.8), 225, 255)
     return ImageChops.multiply(paper, Image.merge("RGB", (grain, grain, grain)))
 
 
@@ -1524,13 +1567,13 @@ def style_watercolor(img: Image.Image, rng: random.Random, u: int) -> Image.Imag
     size = img.size
     small = img.resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX)
     bleed = small.filter(ImageFilter.GaussianBlur(u / 4 * 0.012)).resize(size, Image.Resampling.BILINEAR)
-    soft = img.filter(ImageFilter.GaussianBlur(u * 0.0025))
-    wash = Image.blend(soft, bleed, 0.45)
+    soft = img.filter(ImageFilter.BoxBlur(u * 0.0015))
+    wash = Image.blend(soft, bleed, 0.3)
     rims = _edges(small.filter(ImageFilter.GaussianBlur(1)), 10).filter(ImageFilter.GaussianBlur(1.2))
-    rims = rims.resize(size, Image.Resampling.BILINEAR).point(lambda v: 255 - v * 35 // 100)
+    rims = rims.resize(size, Image.Resampling.BILINEAR).point(lambda v: 255 - v * 55 // 100)
     wash = ImageChops.multiply(wash, Image.merge("RGB", (rims, rims, rims)))
-    wash = Image.blend(wash, Image.new("RGB", size, (250, 247, 240)), 0.2)
-    blotch = _remap(_noise(rng, size, 12), 200, 255)
+    wash = Image.blend(wash, Image.new("RGB", size, (250, 247, 240)), 0.25)
+    blotch = _remap(_noise(rng, size, 7), 222, 255)
     wash = ImageChops.multiply(wash, Image.merge("RGB", (blotch, blotch, blotch)))
     wash = ImageChops.screen(wash, Image.merge("RGB", [_remap(_noise(rng, size, 20), 0, 40)] * 3))
     return ImageChops.multiply(wash, _paper(size, rng, (255, 252, 245)))
@@ -1540,7 +1583,7 @@ def style_oil(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     """Brush strokes: thousands of short thick strokes in the picture's colours, following a
     flowing direction, with the relief of the paint catching the light."""
     size = img.size
-    under = img.filter(ImageFilter.GaussianBlur(u * 0.003))
+    under = img.filter(ImageFilter.BoxBlur(u * 0.003))
     sample = img.resize((max(1, size[0] // 4), max(1, size[1] // 4)), Image.Resampling.BOX)
     pixels = sample.load()
     draw = ImageDraw.Draw(under)
@@ -1563,14 +1606,14 @@ def style_woodblock(img: Image.Image, rng: random.Random, u: int) -> Image.Image
     """Flat colour areas from a small set of inks, thick dark key-block outlines, muted colours on
     cream paper with the wood grain showing."""
     size = img.size
-    flat = img.filter(ImageFilter.GaussianBlur(u * 0.002)).quantize(8, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).convert("RGB")
-    flat = ImageEnhance.Color(flat).enhance(0.8)
+    vivid = ImageEnhance.Color(img.filter(ImageFilter.BoxBlur(u * 0.002))).enhance(1.25)
+    flat = vivid.quantize(10, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).convert("RGB")
     paper = _paper(size, rng, (240, 228, 200))
-    grain = _remap(_noise(rng, (8, 256), 8).resize(size, Image.Resampling.BICUBIC), 205, 255)
+    grain = _remap(_noise(rng, (8, 256), 8).resize(size, Image.Resampling.BICUBIC), 220, 255)
     out = ImageChops.multiply(flat, paper)
     out = ImageChops.multiply(out, Image.merge("RGB", (grain, grain, grain)))
-    out = Image.blend(out, paper, 0.12)
-    lines = _edges(flat, 18, max(3, u // 250))
+    out = Image.blend(out, paper, 0.08)
+    lines = _edges(flat, 30, max(3, u // 250))
     out.paste((30, 28, 40), mask=lines)
     return out
 
@@ -1584,14 +1627,14 @@ def style_anime(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     small = cel.resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX)
     bloom = small.point(lambda v: max(0, v - 150) * 2).filter(ImageFilter.GaussianBlur(u / 4 * 0.02))
     out = ImageChops.screen(cel, bloom.resize(size, Image.Resampling.BILINEAR))
-    out.paste((35, 30, 50), mask=_edges(img, 40, 1 if u < 700 else 3))
+    out.paste((35, 30, 50), mask=_edges(img, 40, max(1, u // 500)))
     return out
 
 
 def style_photo(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     """A photograph: a little lens softness, a film tone curve, a vignette and fine grain."""
     size = img.size
-    out = img.filter(ImageFilter.GaussianBlur(u * 0.0015))
+    out = img.filter(ImageFilter.BoxBlur(u * 0.0015))
     curve = [round(255 / (1 + math.exp(-(v - 128) / 42))) for v in range(256)]
     low, high = curve[0], curve[255]
     curve = [round((v - low) * 255 / (high - low)) for v in curve]
@@ -1622,8 +1665,8 @@ def style_pixel(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
 def style_line(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     """A pen drawing: only the outlines, dark on paper, with light hatching in the shadows."""
     size = img.size
-    smooth = img.filter(ImageFilter.GaussianBlur(u * 0.0012))
-    lines = _edges(smooth, 14, 1 if u < 600 else 3)
+    smooth = img.filter(ImageFilter.BoxBlur(u * 0.0012))
+    lines = _edges(smooth, 14, max(1, u // 450))
     paper = _paper(size, rng)
     gray = img.convert("L").resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX)
     shadow = gray.point(lambda v: 90 if v < 70 else (45 if v < 110 else 0)).resize(size, Image.Resampling.NEAREST)
@@ -1639,19 +1682,25 @@ def style_line(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
 
 
 def style_3d(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
-    """A 3D render: shapes bevelled like smooth plastic, soft ambient shadow in the creases,
-    a specular sheen, a bloom and a slight depth blur at the edges."""
+    """A 3D render: shapes bevelled like smooth plastic (lit from the upper left), soft ambient
+    shadow in the creases, saturated colour and a bloom around the lights."""
     size = img.size
-    small_size = (size[0] // 2, size[1] // 2)
-    gray = img.convert("L").resize(small_size, Image.Resampling.BOX).filter(ImageFilter.GaussianBlur(u / 2 * 0.008))
-    relief = gray.filter(ImageFilter.EMBOSS).resize(size, Image.Resampling.BILINEAR)
-    relief = relief.point(lambda v: max(0, min(255, 128 + (v - 128) * 3)))
-    smooth = img.filter(ImageFilter.GaussianBlur(u * 0.002))
-    out = ImageChops.soft_light(smooth, Image.merge("RGB", (relief, relief, relief)))
-    out = ImageChops.overlay(out, Image.merge("RGB", (relief, relief, relief)))
-    out = Image.blend(smooth, out, 0.6)
-    out = ImageEnhance.Contrast(ImageEnhance.Color(out).enhance(1.2)).enhance(1.08)
-    bloom = out.resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX).point(lambda v: max(0, v - 170) * 2)
+    small_size = (max(1, size[0] // 4), max(1, size[1] // 4))
+    gray = img.convert("L").resize(small_size, Image.Resampling.BOX)
+    height = gray.filter(ImageFilter.GaussianBlur(max(1, u / 4 * 0.012)))
+    shift = max(1, round(u / 4 * 0.006))
+    # Slope toward the light: brighter where the surface rises toward the upper left.
+    padded = _pad_edges(height, shift)
+    behind = padded.crop((0, 0, height.width, height.height))
+    slope = ImageChops.subtract(height, behind, scale=0.3, offset=128)
+    slope = slope.filter(ImageFilter.GaussianBlur(1)).resize(size, Image.Resampling.BILINEAR)
+    crease = _edges(gray, 20).filter(ImageFilter.GaussianBlur(max(1, u / 4 * 0.01)))
+    crease = crease.resize(size, Image.Resampling.BILINEAR).point(lambda v: 255 - min(255, v * 2) * 35 // 100)
+    smooth = img.filter(ImageFilter.BoxBlur(u * 0.0015))
+    out = ImageChops.overlay(smooth, Image.merge("RGB", (slope, slope, slope)))
+    out = ImageChops.multiply(out, Image.merge("RGB", (crease, crease, crease)))
+    out = ImageEnhance.Contrast(ImageEnhance.Color(out).enhance(1.25)).enhance(1.05)
+    bloom = out.resize(small_size, Image.Resampling.BOX).point(lambda v: max(0, v - 170) * 2)
     bloom = bloom.filter(ImageFilter.GaussianBlur(u / 4 * 0.015)).resize(size, Image.Resampling.BILINEAR)
     return ImageChops.screen(out, bloom)
 
@@ -1678,7 +1727,8 @@ def paint(prompt: str, width: int, height: int, style: str = "") -> Image.Image:
     empty, a style the prompt's words ask for, else none). Deterministic for the same arguments."""
     width, height = max(1, int(width)), max(1, int(height))
     key = detect_style(prompt, style)
-    rng = random.Random(_seed(prompt, key, width, height))
+    # The composition depends on the prompt and the size only, so styles render the same scene.
+    rng = random.Random(_seed(prompt, width, height))
     # Tiny pictures are painted at a workable size and scaled down.
     work_w, work_h = width, height
     if min(width, height) < 128:
@@ -1698,7 +1748,7 @@ def paint(prompt: str, width: int, height: int, style: str = "") -> Image.Image:
         scene_landscape(canvas)
     image = canvas.img
     if key in STYLE_PASSES:
-        image = STYLE_PASSES[key](image, random.Random(_seed("style", prompt, key)), canvas.u)
+        image = STYLE_PASSES[key](image, random.Random(_seed("style", prompt, key, width, height)), canvas.u)
     if image.size != (width, height):
         image = image.resize((width, height), Image.Resampling.LANCZOS)
     return image
