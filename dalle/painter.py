@@ -84,7 +84,19 @@ FAMILY_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
     "sea": (
         ("sea", "ocean", "harbour", "harbor", "boat", "ship", "sailboat", "beach", "port")
         + ("lighthouse", "wave", "coast", "seaside", "yacht", "sailing", "fishing"),
-        ("바다", "항구", "해변", "등대", "파도", "해안", "요트", "돛단배", "선박", "포구", "바닷가"),
+        (
+            "바다",
+            "항구",
+            "해변",
+            "등대",
+            "파도",
+            "해안",
+            "요트",
+            "돛단배",
+            "선박",
+            "포구",
+            "바닷가",
+        ),
         ("배",),
     ),
     "mountain": (
@@ -320,9 +332,15 @@ def detect_style(prompt: str, style: str = "") -> str:
         return "none"
     words = _words(prompt)
     for key, names in STYLE_WORDS.items():
-        if any(word == name or (len(name) > 1 and word.startswith(name)) for word in words for name in names):
-            if key == "line" and "line" not in words and not any(
-                w in words for w in ("sketch", "drawing", "lineart", "pencil", "ink")
+        if any(
+            word == name or (len(name) > 1 and word.startswith(name))
+            for word in words
+            for name in names
+        ):
+            if (
+                key == "line"
+                and "line" not in words
+                and not any(w in words for w in ("sketch", "drawing", "lineart", "pencil", "ink"))
             ):
                 continue
             return key
@@ -425,9 +443,21 @@ class Canvas:
         column.putdata([_mix(top, bottom, i / 63) for i in range(64)])
         width, height = max(1, int(right - left)), max(1, int(lower - upper))
         column = column.resize((1, height), Image.Resampling.BILINEAR)
-        self.img.paste(column.resize((width, height), Image.Resampling.NEAREST), (int(left), int(upper)))
+        self.img.paste(
+            column.resize((width, height), Image.Resampling.NEAREST), (int(left), int(upper))
+        )
 
-    def soft_ellipse(self, x: float, y: float, rx: float, ry: float, blur: float, color: RGB, strength: int, scale: int) -> None:
+    def soft_ellipse(
+        self,
+        x: float,
+        y: float,
+        rx: float,
+        ry: float,
+        blur: float,
+        color: RGB,
+        strength: int,
+        scale: int,
+    ) -> None:
         """An ellipse of colour with a blurred edge, drawn small on its own box and scaled up."""
         pad = blur * 2.5
         left, top = max(0, int(x - rx - pad)), max(0, int(y - ry - pad))
@@ -437,11 +467,20 @@ class Canvas:
         box_w, box_h = right - left, bottom - top
         mask = Image.new("L", (max(1, box_w // scale), max(1, box_h // scale)), 0)
         ImageDraw.Draw(mask).ellipse(
-            [(x - rx - left) / scale, (y - ry - top) / scale, (x + rx - left) / scale, (y + ry - top) / scale],
+            [
+                (x - rx - left) / scale,
+                (y - ry - top) / scale,
+                (x + rx - left) / scale,
+                (y + ry - top) / scale,
+            ],
             fill=strength,
         )
         mask = mask.filter(ImageFilter.GaussianBlur(max(0.5, blur / scale)))
-        self.img.paste(color, (left, top, right, bottom), mask.resize((box_w, box_h), Image.Resampling.BILINEAR))
+        self.img.paste(
+            color,
+            (left, top, right, bottom),
+            mask.resize((box_w, box_h), Image.Resampling.BILINEAR),
+        )
 
     def glow(self, x: float, y: float, radius: float, color: RGB, strength: int = 180) -> None:
         """A soft light around a point."""
@@ -465,7 +504,9 @@ class Canvas:
         right, bottom = min(self.w, bbox[2] + pad), min(self.h, bbox[3] + pad)
         region, part = (left, top, right, bottom), mask.crop((left, top, right, bottom))
         size = part.size
-        small = part.resize((max(1, size[0] // scale), max(1, size[1] // scale)), Image.Resampling.BILINEAR)
+        small = part.resize(
+            (max(1, size[0] // scale), max(1, size[1] // scale)), Image.Resampling.BILINEAR
+        )
         shift = max(1, round(self.u / scale * depth * 0.8))
         # Where the shape runs off the canvas it goes on beyond it: pad by repeating the edges.
         edge = shift * 4
@@ -500,16 +541,24 @@ class Canvas:
         mask = Image.new("L", (self.w // scale + 1, self.h // scale + 1), 0)
         draw = ImageDraw.Draw(mask)
         for _ in range(count):
-            cx, cy = self.x(rng.uniform(0.05, 0.95)) / scale, self.y(rng.uniform(top, bottom)) / scale
+            cx, cy = (
+                self.x(rng.uniform(0.05, 0.95)) / scale,
+                self.y(rng.uniform(top, bottom)) / scale,
+            )
             size = self.u * rng.uniform(0.05, 0.1) / scale
             for _ in range(5):
                 dx, dy = rng.uniform(-2, 2) * size, rng.uniform(-0.4, 0.3) * size
                 r = size * rng.uniform(0.6, 1.1)
-                draw.ellipse([cx + dx - r * 1.3, cy + dy - r * 0.8, cx + dx + r * 1.3, cy + dy + r * 0.8], fill=alpha)
+                draw.ellipse(
+                    [cx + dx - r * 1.3, cy + dy - r * 0.8, cx + dx + r * 1.3, cy + dy + r * 0.8],
+                    fill=alpha,
+                )
         mask = mask.filter(ImageFilter.GaussianBlur(self.u * 0.004 / scale + 0.5))
         self.fill(mask.resize((self.w, self.h), Image.Resampling.BILINEAR), color)
 
-    def sky(self, day_top: RGB = (70, 130, 215), day_bottom: RGB = (200, 225, 245)) -> tuple[RGB, RGB]:
+    def sky(
+        self, day_top: RGB = (70, 130, 215), day_bottom: RGB = (200, 225, 245)
+    ) -> tuple[RGB, RGB]:
         """The sky for the prompt's time of day; returns the colours at the top and the horizon."""
         if self.night:
             top, bottom = (8, 12, 40), (40, 50, 100)
@@ -549,7 +598,9 @@ def _pad_edges(image: Image.Image, pad: int) -> Image.Image:
     out.paste(image.crop((0, 0, w, 1)).resize((w, pad)), (pad, 0))
     out.paste(image.crop((0, h - 1, w, h)).resize((w, pad)), (pad, h + pad))
     out.paste(out.crop((pad, 0, pad + 1, h + 2 * pad)).resize((pad, h + 2 * pad)), (0, 0))
-    out.paste(out.crop((pad + w - 1, 0, pad + w, h + 2 * pad)).resize((pad, h + 2 * pad)), (w + pad, 0))
+    out.paste(
+        out.crop((pad + w - 1, 0, pad + w, h + 2 * pad)).resize((pad, h + 2 * pad)), (w + pad, 0)
+    )
     return out
 
 
@@ -565,13 +616,16 @@ def _bezier(points: list[tuple[float, float]], steps: int = 24) -> list[tuple[fl
         t, pts = i / steps, list(points)
         while len(pts) > 1:
             pts = [
-                (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t) for a, b in zip(pts, pts[1:])
+                (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+                for a, b in zip(pts, pts[1:], strict=False)
             ]
         out.append(pts[0])
     return out
 
 
-def _thick_curve(draw: ImageDraw.ImageDraw, points, width_from: float, width_to: float, fill) -> None:
+def _thick_curve(
+    draw: ImageDraw.ImageDraw, points, width_from: float, width_to: float, fill
+) -> None:
     """A curve that tapers from one width to another, as overlapping discs."""
     for i, (px, py) in enumerate(points):
         r = (width_from + (width_to - width_from) * i / max(1, len(points) - 1)) / 2
@@ -586,15 +640,19 @@ def _hills(c: Canvas, base: float, color: RGB, amplitude: float, frequency: floa
     rng = c.rng
     phase = rng.uniform(0, math.tau)
     points = [(0, c.h)]
-    for step in range(0, 41):
+    for step in range(41):
         fx = step / 40
-        wave = math.sin(phase + frequency * fx * math.tau) + 0.4 * math.sin(phase * 2 + 2.3 * frequency * fx * math.tau)
+        wave = math.sin(phase + frequency * fx * math.tau) + 0.4 * math.sin(
+            phase * 2 + 2.3 * frequency * fx * math.tau
+        )
         points.append((c.x(fx), c.y(base) + wave * amplitude * c.h))
     points.append((c.w, c.h))
     c.draw.polygon(points, fill=color)
 
 
-def _tree(c: Canvas, x: float, base: float, height: float, color: RGB, trunk: RGB | None = None) -> None:
+def _tree(
+    c: Canvas, x: float, base: float, height: float, color: RGB, trunk: RGB | None = None
+) -> None:
     """A pine: a trunk and three stacked triangles, darker on the right."""
     draw = c.draw
     width = height * 0.42
@@ -605,12 +663,16 @@ def _tree(c: Canvas, x: float, base: float, height: float, color: RGB, trunk: RG
         top = bottom - height * 0.5
         half = width * (0.5 - tier * 0.1)
         draw.polygon([(x - half, bottom), (x, top), (x + half, bottom)], fill=color)
-        draw.polygon([(x, top), (x + half, bottom), (x + half * 0.15, bottom)], fill=_shade(color, 0.78))
+        draw.polygon(
+            [(x, top), (x + half, bottom), (x + half * 0.15, bottom)], fill=_shade(color, 0.78)
+        )
 
 
 def _round_tree(c: Canvas, x: float, base: float, height: float, color: RGB) -> None:
     draw = c.draw
-    draw.rectangle([x - height * 0.04, base - height * 0.45, x + height * 0.04, base], fill=(90, 62, 40))
+    draw.rectangle(
+        [x - height * 0.04, base - height * 0.45, x + height * 0.04, base], fill=(90, 62, 40)
+    )
     r = height * 0.3
     for dx, dy, k in ((0, -0.62, 1.0), (-0.18, -0.5, 0.85), (0.18, -0.5, 0.8), (0, -0.78, 0.75)):
         cx, cy, rr = x + dx * height, base + dy * height, r * k
@@ -663,7 +725,13 @@ def scene_mountain(c: Canvas) -> None:
             (x0, y0), (x1, y1) = points[i], points[i + 1]
             x2, y2 = points[i + 2] if i + 2 < len(points) - 1 else (x1 + (x1 - x0), y0)
             k = 0.32
-            snow.append([(x1 + (x0 - x1) * k, y1 + (y0 - y1) * k), (x1, y1), (x1 + (x2 - x1) * k, y1 + (y2 - y1) * k)])
+            snow.append(
+                [
+                    (x1 + (x0 - x1) * k, y1 + (y0 - y1) * k),
+                    (x1, y1),
+                    (x1 + (x2 - x1) * k, y1 + (y2 - y1) * k),
+                ]
+            )
         c.draw.polygon(points, fill=color)
         # The sunlit left faces are lighter.
         for i in range(1, len(points) - 2, 2):
@@ -677,7 +745,11 @@ def scene_mountain(c: Canvas) -> None:
     c.gradient(_shade(bottom, 0.85), _shade(top, 0.9), (0, int(c.y(0.84)), c.w, c.h))
     for i in range(6):
         y = c.y(0.86 + i * 0.025)
-        c.draw.line([(c.x(rng.uniform(0, 0.5)), y), (c.x(rng.uniform(0.5, 1)), y)], fill=_shade(bottom, 1.05), width=max(1, c.u // 300))
+        c.draw.line(
+            [(c.x(rng.uniform(0, 0.5)), y), (c.x(rng.uniform(0.5, 1)), y)],
+            fill=_shade(bottom, 1.05),
+            width=max(1, c.u // 300),
+        )
     pine = _shade((30, 70, 50), dim)
     for _ in range(14):
         x = c.x(rng.uniform(-0.02, 1.02))
@@ -688,7 +760,14 @@ def scene_mountain(c: Canvas) -> None:
 def _shade_cap(cap: list[tuple[float, float]]) -> list[tuple[float, float]]:
     (x0, y0), (x1, y1), (x2, y2) = cap
     # A ragged lower edge: the cap ends in two teeth.
-    return [(x0, y0), (x1, y1), (x2, y2), ((x1 + x2) / 2, (y0 + y1) / 2 + (y0 - y1) * 0.25), (x1, (y0 + y1) / 2 + (y0 - y1) * 0.1), ((x0 + x1) / 2, (y0 + y1) / 2 + (y0 - y1) * 0.3)]
+    return [
+        (x0, y0),
+        (x1, y1),
+        (x2, y2),
+        ((x1 + x2) / 2, (y0 + y1) / 2 + (y0 - y1) * 0.25),
+        (x1, (y0 + y1) / 2 + (y0 - y1) * 0.1),
+        ((x0 + x1) / 2, (y0 + y1) / 2 + (y0 - y1) * 0.3),
+    ]
 
 
 def scene_forest(c: Canvas) -> None:
@@ -711,19 +790,35 @@ def scene_forest(c: Canvas) -> None:
         for i in range(count):
             x = c.w * (i + rng.uniform(-0.3, 0.3)) / max(1, count - 1)
             height = c.u * (0.22 + 0.15 * row) * rng.uniform(0.8, 1.2)
-            _tree(c, x, base, height, color, _shade((70, 50, 35), 0.6 + 0.4 * depth) if row > 1 else None)
-        c.draw.rectangle([0, base, c.w, c.h], fill=_mix(_shade((60, 80, 40), dim * (0.6 + 0.4 * depth)), bottom, 0.5 * (1 - depth)))
+            _tree(
+                c,
+                x,
+                base,
+                height,
+                color,
+                _shade((70, 50, 35), 0.6 + 0.4 * depth) if row > 1 else None,
+            )
+        c.draw.rectangle(
+            [0, base, c.w, c.h],
+            fill=_mix(_shade((60, 80, 40), dim * (0.6 + 0.4 * depth)), bottom, 0.5 * (1 - depth)),
+        )
     # Light shafts falling through the canopy.
     if not c.night:
         mask, draw = c.mask()
         for _ in range(4):
             x = c.x(rng.uniform(0.1, 0.9))
             spread = c.u * rng.uniform(0.03, 0.07)
-            draw.polygon([(x - spread, 0), (x + spread, 0), (x + spread * 5, c.h), (x + spread * 2.5, c.h)], fill=50)
+            draw.polygon(
+                [(x - spread, 0), (x + spread, 0), (x + spread * 5, c.h), (x + spread * 2.5, c.h)],
+                fill=50,
+            )
         c.soft_fill(mask, (255, 250, 210), c.u * 0.02)
     # A path into the trees.
     path = _shade((150, 125, 90), dim) if not c.snow else (230, 235, 245)
-    c.draw.polygon([(c.x(0.46), c.y(0.95)), (c.x(0.54), c.y(0.95)), (c.x(0.8), c.h), (c.x(0.2), c.h)], fill=path)
+    c.draw.polygon(
+        [(c.x(0.46), c.y(0.95)), (c.x(0.54), c.y(0.95)), (c.x(0.8), c.h), (c.x(0.2), c.h)],
+        fill=path,
+    )
     c.ground = 0.95
 
 
@@ -736,22 +831,37 @@ def scene_flowers(c: Canvas) -> None:
     c.clouds(3, 0.08, 0.3, (255, 255, 255), 160)
     dim = 0.5 if c.night else 1.0
     hedge = _shade((60, 120, 70), dim)
-    for i in range(int(12 * c.w / c.u)):
+    for _ in range(int(12 * c.w / c.u)):
         x, r = c.x(rng.random()), c.u * rng.uniform(0.06, 0.1)
-        c.draw.ellipse([x - r, c.y(0.5) - r, x + r, c.y(0.5) + r], fill=_shade(hedge, rng.uniform(0.85, 1.1)))
-    c.gradient(_shade((110, 170, 80), dim), _shade((60, 120, 50), dim), (0, int(c.y(0.5)), c.w, c.h))
-    hues = c.hues or [rng.choice((350, 330, 50, 280, 15, 0))] * 1 + [rng.choice((55, 300, 200, 30))]
+        c.draw.ellipse(
+            [x - r, c.y(0.5) - r, x + r, c.y(0.5) + r], fill=_shade(hedge, rng.uniform(0.85, 1.1))
+        )
+    c.gradient(
+        _shade((110, 170, 80), dim), _shade((60, 120, 50), dim), (0, int(c.y(0.5)), c.w, c.h)
+    )
+    hues = c.hues or [rng.choice((350, 330, 50, 280, 15, 0)), rng.choice((55, 300, 200, 30))]
     # Far: dots; near: bigger and bigger flowers (depth from size and position).
-    for i in range(int(500 * c.w / c.u)):
+    for _ in range(int(500 * c.w / c.u)):
         fy = rng.uniform(0.52, 0.7)
         x, r = c.x(rng.random()), c.u * 0.004 * (1 + (fy - 0.5) * 10)
-        c.draw.ellipse([x - r, c.y(fy) - r, x + r, c.y(fy) + r], fill=_shade(_hsl(rng.choice(hues), 0.75, 0.6), dim))
-    blooms = sorted((rng.uniform(0.7, 1.0), rng.uniform(0.05, 0.95)) for _ in range(int(14 * c.w / c.u)))
+        c.draw.ellipse(
+            [x - r, c.y(fy) - r, x + r, c.y(fy) + r],
+            fill=_shade(_hsl(rng.choice(hues), 0.75, 0.6), dim),
+        )
+    blooms = sorted(
+        (rng.uniform(0.7, 1.0), rng.uniform(0.05, 0.95)) for _ in range(int(14 * c.w / c.u))
+    )
     for fy, fx in blooms:
         size = c.u * (0.03 + (fy - 0.65) * 0.25)
         x, y = c.x(fx), c.y(fy) - size * 2
-        c.draw.line([(x, c.y(fy) + size), (x, y)], fill=_shade((50, 110, 40), dim), width=max(1, int(size * 0.15)))
-        c.draw.ellipse([x, y + size * 1.2, x + size * 1.2, y + size * 1.7], fill=_shade((70, 140, 50), dim))
+        c.draw.line(
+            [(x, c.y(fy) + size), (x, y)],
+            fill=_shade((50, 110, 40), dim),
+            width=max(1, int(size * 0.15)),
+        )
+        c.draw.ellipse(
+            [x, y + size * 1.2, x + size * 1.2, y + size * 1.7], fill=_shade((70, 140, 50), dim)
+        )
         _flower(c, x, y, size, _shade(_hsl(rng.choice(hues), 0.75, 0.6), dim))
     c.ground = 0.85
 
@@ -763,7 +873,10 @@ def _flower(c: Canvas, x: float, y: float, size: float, color: RGB, petals: int 
         angle = math.tau * (i + turn) / petals
         px, py = x + math.cos(angle) * size * 0.55, y + math.sin(angle) * size * 0.55
         r = size * 0.42
-        draw.ellipse([px - r, py - r, px + r, py + r], fill=_shade(color, 0.85 + 0.25 * math.sin(angle + 2.4)))
+        draw.ellipse(
+            [px - r, py - r, px + r, py + r],
+            fill=_shade(color, 0.85 + 0.25 * math.sin(angle + 2.4)),
+        )
     r = size * 0.3
     draw.ellipse([x - r, y - r, x + r, y + r], fill=(250, 200, 60))
     draw.ellipse([x - r * 0.5, y - r * 0.6, x + r * 0.1, y - r * 0.1], fill=(255, 230, 130))
@@ -796,35 +909,113 @@ def scene_sea(c: Canvas) -> None:
             x = c.x(rng.random())
             near_path = abs(x - sun_x) < c.u * (0.04 + 0.2 * depth)
             color = path if near_path else _mix(water, (230, 240, 250), 0.45 - 0.25 * depth)
-            c.draw.arc([x - length, y - length * 0.25, x + length, y + length * 0.25], 200, 340, fill=color, width=max(1, int(c.u * (0.001 + 0.004 * depth))))
+            c.draw.arc(
+                [x - length, y - length * 0.25, x + length, y + length * 0.25],
+                200,
+                340,
+                fill=color,
+                width=max(1, int(c.u * (0.001 + 0.004 * depth))),
+            )
         y += c.h * (0.006 + 0.05 * depth)
     # A headland with a lighthouse on the left, and a wooden pier.
     land = _shade((70, 85, 70), 0.5 if c.night else 1.0)
-    c.draw.polygon([(0, horizon - c.u * 0.02), (c.x(0.12), horizon - c.u * 0.035), (c.x(0.22), horizon), (0, horizon + c.u * 0.01)], fill=land)
+    c.draw.polygon(
+        [
+            (0, horizon - c.u * 0.02),
+            (c.x(0.12), horizon - c.u * 0.035),
+            (c.x(0.22), horizon),
+            (0, horizon + c.u * 0.01),
+        ],
+        fill=land,
+    )
     lx = c.x(0.1)
-    c.draw.polygon([(lx - c.u * 0.012, horizon - c.u * 0.03), (lx + c.u * 0.012, horizon - c.u * 0.03), (lx + c.u * 0.007, horizon - c.u * 0.11), (lx - c.u * 0.007, horizon - c.u * 0.11)], fill=(240, 240, 235))
-    c.draw.rectangle([lx - c.u * 0.009, horizon - c.u * 0.075, lx + c.u * 0.009, horizon - c.u * 0.06], fill=(200, 50, 50))
-    c.draw.rectangle([lx - c.u * 0.009, horizon - c.u * 0.13, lx + c.u * 0.009, horizon - c.u * 0.11], fill=(255, 230, 140))
+    c.draw.polygon(
+        [
+            (lx - c.u * 0.012, horizon - c.u * 0.03),
+            (lx + c.u * 0.012, horizon - c.u * 0.03),
+            (lx + c.u * 0.007, horizon - c.u * 0.11),
+            (lx - c.u * 0.007, horizon - c.u * 0.11),
+        ],
+        fill=(240, 240, 235),
+    )
+    c.draw.rectangle(
+        [lx - c.u * 0.009, horizon - c.u * 0.075, lx + c.u * 0.009, horizon - c.u * 0.06],
+        fill=(200, 50, 50),
+    )
+    c.draw.rectangle(
+        [lx - c.u * 0.009, horizon - c.u * 0.13, lx + c.u * 0.009, horizon - c.u * 0.11],
+        fill=(255, 230, 140),
+    )
     if c.night or c.sunset:
         c.glow(lx, horizon - c.u * 0.12, c.u * 0.05, (255, 230, 150), 160)
     wood = (110, 80, 55) if not c.night else (50, 40, 35)
     py = c.y(0.78)
-    c.draw.polygon([(c.x(0.68), py), (c.w + 5, py - c.u * 0.02), (c.w + 5, py + c.u * 0.03), (c.x(0.68), py + c.u * 0.02)], fill=wood)
+    c.draw.polygon(
+        [
+            (c.x(0.68), py),
+            (c.w + 5, py - c.u * 0.02),
+            (c.w + 5, py + c.u * 0.03),
+            (c.x(0.68), py + c.u * 0.02),
+        ],
+        fill=wood,
+    )
     for i in range(6):
         px = c.x(0.7) + i * (c.w * 0.32) / 5
-        c.draw.rectangle([px - c.u * 0.006, py, px + c.u * 0.006, py + c.u * 0.09], fill=_shade(wood, 0.7))
+        c.draw.rectangle(
+            [px - c.u * 0.006, py, px + c.u * 0.006, py + c.u * 0.09], fill=_shade(wood, 0.7)
+        )
     # A sailboat, with its reflection.
     bx, by, s = c.x(rng.uniform(0.35, 0.55)), c.y(0.7), c.u * 0.16
     hull = c.subject_color((150, 40, 40)) if c.hues else (120, 45, 40)
     sail = (250, 248, 240) if not c.night else (150, 150, 170)
-    c.draw.polygon([(bx - s * 0.6, by - s * 0.15), (bx + s * 0.6, by - s * 0.15), (bx + s * 0.42, by + s * 0.08), (bx - s * 0.45, by + s * 0.08)], fill=hull)
-    c.draw.line([(bx, by - s * 0.15), (bx, by - s * 1.3)], fill=(70, 50, 40), width=max(1, int(s * 0.03)))
-    c.draw.polygon([(bx + s * 0.03, by - s * 1.25), (bx + s * 0.03, by - s * 0.22), (bx + s * 0.55, by - s * 0.22)], fill=sail)
-    c.draw.polygon([(bx - s * 0.03, by - s * 1.1), (bx - s * 0.03, by - s * 0.22), (bx - s * 0.45, by - s * 0.22)], fill=_shade(sail, 0.86))
-    c.draw.polygon([(bx - s * 0.45, by + s * 0.1), (bx + s * 0.42, by + s * 0.1), (bx + s * 0.3, by + s * 0.3), (bx - s * 0.3, by + s * 0.3)], fill=_mix(hull, water, 0.6))
+    c.draw.polygon(
+        [
+            (bx - s * 0.6, by - s * 0.15),
+            (bx + s * 0.6, by - s * 0.15),
+            (bx + s * 0.42, by + s * 0.08),
+            (bx - s * 0.45, by + s * 0.08),
+        ],
+        fill=hull,
+    )
+    c.draw.line(
+        [(bx, by - s * 0.15), (bx, by - s * 1.3)], fill=(70, 50, 40), width=max(1, int(s * 0.03))
+    )
+    c.draw.polygon(
+        [
+            (bx + s * 0.03, by - s * 1.25),
+            (bx + s * 0.03, by - s * 0.22),
+            (bx + s * 0.55, by - s * 0.22),
+        ],
+        fill=sail,
+    )
+    c.draw.polygon(
+        [
+            (bx - s * 0.03, by - s * 1.1),
+            (bx - s * 0.03, by - s * 0.22),
+            (bx - s * 0.45, by - s * 0.22),
+        ],
+        fill=_shade(sail, 0.86),
+    )
+    c.draw.polygon(
+        [
+            (bx - s * 0.45, by + s * 0.1),
+            (bx + s * 0.42, by + s * 0.1),
+            (bx + s * 0.3, by + s * 0.3),
+            (bx - s * 0.3, by + s * 0.3),
+        ],
+        fill=_mix(hull, water, 0.6),
+    )
     for _ in range(5):  # gulls
-        gx, gy, gs = c.x(rng.uniform(0.2, 0.9)), c.y(rng.uniform(0.1, 0.3)), c.u * rng.uniform(0.01, 0.02)
-        c.draw.line([(gx - gs, gy - gs * 0.4), (gx, gy), (gx + gs, gy - gs * 0.4)], fill=(50, 50, 60), width=max(1, int(gs * 0.2)))
+        gx, gy, gs = (
+            c.x(rng.uniform(0.2, 0.9)),
+            c.y(rng.uniform(0.1, 0.3)),
+            c.u * rng.uniform(0.01, 0.02),
+        )
+        c.draw.line(
+            [(gx - gs, gy - gs * 0.4), (gx, gy), (gx + gs, gy - gs * 0.4)],
+            fill=(50, 50, 60),
+            width=max(1, int(gs * 0.2)),
+        )
     c.ground = 0.85
 
 
@@ -835,7 +1026,8 @@ def scene_city(c: Canvas) -> None:
     sky_top = (10, 12, 40) if not c.hues else _hsl(c.hues[0], 0.5, 0.1)
     c.gradient(sky_top, (70, 40, 100))
     c.stars(60, 0.35)
-    c.celestial(c.x(rng.uniform(0.65, 0.85)), c.y(0.12), c.u * 0.035) if c.night or c.has("moon", "달") else None
+    c.night = True  # a city street is painted at night, and so is whatever stands in it
+    c.celestial(c.x(rng.uniform(0.65, 0.85)), c.y(0.12), c.u * 0.035)
     street = c.y(0.8)
     # Far skyline, bluish and hazy.
     x = 0.0
@@ -858,25 +1050,42 @@ def scene_city(c: Canvas) -> None:
                     wx = x + bw * 0.1 + col * (bw * 0.75 / cols)
                     wy = street - bh + c.u * 0.02 + row * (bh / rows)
                     warm = rng.choice(((255, 220, 130), (255, 240, 190), (180, 220, 255)))
-                    c.draw.rectangle([wx, wy, wx + bw * 0.45 / cols, wy + bh * 0.5 / rows], fill=warm)
+                    c.draw.rectangle(
+                        [wx, wy, wx + bw * 0.45 / cols, wy + bh * 0.5 / rows], fill=warm
+                    )
         if rng.random() < 0.6:  # a neon sign
             hue = rng.choice(neon_hues)
             sx, sy = x + bw * 0.2, street - bh * rng.uniform(0.2, 0.5)
             c.glow(sx + bw * 0.25, sy, c.u * 0.05, _hsl(hue, 1, 0.55), 150)
-            c.draw.rectangle([sx, sy - c.u * 0.015, sx + bw * 0.5, sy + c.u * 0.015], fill=_hsl(hue, 1, 0.75))
+            c.draw.rectangle(
+                [sx, sy - c.u * 0.015, sx + bw * 0.5, sy + c.u * 0.015], fill=_hsl(hue, 1, 0.75)
+            )
         x += bw + c.u * rng.uniform(0.0, 0.02)
     # The road: dark, wet, lamps and their reflections, a centre line in perspective.
     c.gradient((30, 30, 45), (12, 12, 20), (0, int(street), c.w, c.h))
     c.draw.rectangle([0, street, c.w, street + c.u * 0.02], fill=(60, 60, 75))
     for i in range(5):
         lx = c.x((i + 0.5) / 5)
-        c.draw.line([(lx, street), (lx, street - c.u * 0.2)], fill=(20, 20, 25), width=max(1, c.u // 200))
+        c.draw.line(
+            [(lx, street), (lx, street - c.u * 0.2)], fill=(20, 20, 25), width=max(1, c.u // 200)
+        )
         c.glow(lx, street - c.u * 0.2, c.u * 0.04, (255, 210, 140), 200)
-        c.draw.ellipse([lx - c.u * 0.008, street - c.u * 0.208, lx + c.u * 0.008, street - c.u * 0.192], fill=(255, 240, 200))
+        c.draw.ellipse(
+            [lx - c.u * 0.008, street - c.u * 0.208, lx + c.u * 0.008, street - c.u * 0.192],
+            fill=(255, 240, 200),
+        )
         c.glow(lx, street + c.u * 0.1, c.u * 0.03, (150, 120, 90), 120)
     for t0, t1 in ((0.1, 0.18), (0.3, 0.45), (0.62, 0.85)):  # centre line in perspective
         y0, y1 = street + (c.h - street) * t0, street + (c.h - street) * t1
-        c.draw.polygon([(c.w / 2 - c.u * 0.02 * t0, y0), (c.w / 2 + c.u * 0.02 * t0, y0), (c.w / 2 + c.u * 0.02 * t1, y1), (c.w / 2 - c.u * 0.02 * t1, y1)], fill=(200, 190, 120))
+        c.draw.polygon(
+            [
+                (c.w / 2 - c.u * 0.02 * t0, y0),
+                (c.w / 2 + c.u * 0.02 * t0, y0),
+                (c.w / 2 + c.u * 0.02 * t1, y1),
+                (c.w / 2 - c.u * 0.02 * t1, y1),
+            ],
+            fill=(200, 190, 120),
+        )
     c.ground = 0.95
 
 
@@ -886,16 +1095,30 @@ def scene_space(c: Canvas) -> None:
     c.gradient((4, 4, 16), (16, 10, 36))
     nebula = c.hues or [rng.choice((280, 200, 330)), rng.choice((190, 20, 250))]
     for i in range(5):
-        c.glow(c.x(rng.uniform(0.1, 0.9)), c.y(rng.uniform(0.1, 0.9)), c.u * rng.uniform(0.15, 0.3), _hsl(nebula[i % len(nebula)], 0.7, 0.4), 90)
+        c.glow(
+            c.x(rng.uniform(0.1, 0.9)),
+            c.y(rng.uniform(0.1, 0.9)),
+            c.u * rng.uniform(0.15, 0.3),
+            _hsl(nebula[i % len(nebula)], 0.7, 0.4),
+            90,
+        )
     c.stars(int(700 * c.w * c.h / c.u / c.u), 1.0)
     for _ in range(6):
         x, y, r = c.x(rng.random()), c.y(rng.random()), c.u * rng.uniform(0.008, 0.016)
         c.glow(x, y, r * 3, (200, 210, 255), 140)
-        c.draw.line([(x - r * 2, y), (x + r * 2, y)], fill=(240, 240, 255), width=max(1, c.u // 500))
-        c.draw.line([(x, y - r * 2), (x, y + r * 2)], fill=(240, 240, 255), width=max(1, c.u // 500))
+        c.draw.line(
+            [(x - r * 2, y), (x + r * 2, y)], fill=(240, 240, 255), width=max(1, c.u // 500)
+        )
+        c.draw.line(
+            [(x, y - r * 2), (x, y + r * 2)], fill=(240, 240, 255), width=max(1, c.u // 500)
+        )
     # The planet: a shaded sphere with bands and a ring in front.
     px, py, pr = c.x(rng.uniform(0.4, 0.6)), c.y(rng.uniform(0.45, 0.55)), c.u * 0.24
-    body = _hsl(c.hues[0], 0.55, 0.55) if c.hues else rng.choice(((210, 160, 110), (120, 160, 210), (200, 120, 90)))
+    body = (
+        _hsl(c.hues[0], 0.55, 0.55)
+        if c.hues
+        else rng.choice(((210, 160, 110), (120, 160, 210), (200, 120, 90)))
+    )
     ring_box = [px - pr * 1.8, py - pr * 0.42, px + pr * 1.8, py + pr * 0.42]
     c.draw.ellipse(ring_box, outline=_shade(body, 1.15), width=max(2, int(pr * 0.12)))
     mask, draw = c.mask()
@@ -904,7 +1127,11 @@ def scene_space(c: Canvas) -> None:
     for k in range(-3, 4):  # bands
         y = py + k * pr * 0.22
         half = math.sqrt(max(0, pr * pr - (y - py) ** 2))
-        c.draw.line([(px - half, y), (px + half, y)], fill=_shade(body, 0.85 + 0.08 * (k % 2)), width=max(1, int(pr * 0.07)))
+        c.draw.line(
+            [(px - half, y), (px + half, y)],
+            fill=_shade(body, 0.85 + 0.08 * (k % 2)),
+            width=max(1, int(pr * 0.07)),
+        )
     c.volume(mask, depth=0.12, strength=0.9)
     # The front half of the ring passes over the planet.
     c.draw.arc(ring_box, 0, 180, fill=_shade(body, 1.25), width=max(2, int(pr * 0.12)))
@@ -932,14 +1159,32 @@ def scene_abstract(c: Canvas) -> None:
         kind = rng.random()
         if kind < 0.45:
             c.draw.ellipse([x - r, y - r, x + r, y + r], fill=color)
-            c.draw.ellipse([x - r * 0.5, y - r * 0.5, x + r * 0.5, y + r * 0.5], fill=rng.choice(palette))
+            c.draw.ellipse(
+                [x - r * 0.5, y - r * 0.5, x + r * 0.5, y + r * 0.5], fill=rng.choice(palette)
+            )
         elif kind < 0.75:
             a = rng.uniform(0, math.tau)
-            c.draw.polygon([(x + math.cos(a + i * math.tau / 3) * r, y + math.sin(a + i * math.tau / 3) * r) for i in range(3)], fill=color)
+            c.draw.polygon(
+                [
+                    (x + math.cos(a + i * math.tau / 3) * r, y + math.sin(a + i * math.tau / 3) * r)
+                    for i in range(3)
+                ],
+                fill=color,
+            )
         else:
-            c.draw.arc([x - r, y - r, x + r, y + r], rng.randint(0, 180), rng.randint(200, 360), fill=color, width=max(2, int(r * 0.2)))
+            c.draw.arc(
+                [x - r, y - r, x + r, y + r],
+                rng.randint(0, 180),
+                rng.randint(200, 360),
+                fill=color,
+                width=max(2, int(r * 0.2)),
+            )
     for _ in range(4):
-        c.draw.line([(c.x(rng.random()), c.y(rng.random())), (c.x(rng.random()), c.y(rng.random()))], fill=(25, 25, 30), width=max(1, c.u // 150))
+        c.draw.line(
+            [(c.x(rng.random()), c.y(rng.random())), (c.x(rng.random()), c.y(rng.random()))],
+            fill=(25, 25, 30),
+            width=max(1, c.u // 150),
+        )
     c.ground = 0.85
 
 
@@ -955,7 +1200,15 @@ def _room(c: Canvas) -> None:
     outside = ((15, 20, 60), (60, 60, 120)) if c.night else ((120, 180, 235), (210, 230, 245))
     c.gradient(*outside, (int(wx0), int(wy0), int(wx1), int(wy1)))
     if c.night:
-        c.draw.ellipse([wx0 + (wx1 - wx0) * 0.55, wy0 + (wy1 - wy0) * 0.15, wx0 + (wx1 - wx0) * 0.8, wy0 + (wy1 - wy0) * 0.15 + (wx1 - wx0) * 0.25], fill=(245, 240, 210))
+        c.draw.ellipse(
+            [
+                wx0 + (wx1 - wx0) * 0.55,
+                wy0 + (wy1 - wy0) * 0.15,
+                wx0 + (wx1 - wx0) * 0.8,
+                wy0 + (wy1 - wy0) * 0.15 + (wx1 - wx0) * 0.25,
+            ],
+            fill=(245, 240, 210),
+        )
     frame = (240, 235, 225)
     bar = max(2, int(c.u * 0.012))
     c.draw.rectangle([wx0, wy0, wx1, wy1], outline=frame, width=bar)
@@ -985,7 +1238,11 @@ def _park(c: Canvas) -> None:
     c.gradient(_shade(grass, dim), _shade(grass, 0.75 * dim), (0, int(c.y(0.66)), c.w, c.h))
     for _ in range(int(160 * c.w / c.u)):
         x, y = c.x(c.rng.random()), c.y(c.rng.uniform(0.68, 1))
-        c.draw.line([(x, y), (x + c.u * 0.004, y - c.u * 0.015)], fill=_shade(grass, 0.7 * dim), width=max(1, c.u // 400))
+        c.draw.line(
+            [(x, y), (x + c.u * 0.004, y - c.u * 0.015)],
+            fill=_shade(grass, 0.7 * dim),
+            width=max(1, c.u // 400),
+        )
     c.ground = 0.86
 
 
@@ -997,10 +1254,19 @@ def _backdrop(c: Canvas, default: Callable[[Canvas], None]) -> None:
 def _cat_coat(c: Canvas) -> tuple[RGB, RGB, bool]:
     if c.has("tiger", "호랑이"):
         return c.subject_color((230, 130, 40)), (30, 25, 25), True
-    coats = [((225, 145, 70), (170, 90, 40)), ((130, 130, 140), (80, 80, 92)), ((60, 55, 60), (35, 32, 36)), ((235, 230, 220), (200, 190, 180))]
+    coats = [
+        ((225, 145, 70), (170, 90, 40)),
+        ((130, 130, 140), (80, 80, 92)),
+        ((60, 55, 60), (35, 32, 36)),
+        ((235, 230, 220), (200, 190, 180)),
+    ]
     fur, stripe = c.rng.choice(coats)
     fur = c.subject_color(fur)
-    return fur, _shade(fur, 0.7) if fur != coats[0][0] else stripe, fur == coats[0][0] or c.has("tabby")
+    return (
+        fur,
+        _shade(fur, 0.7) if fur != coats[0][0] else stripe,
+        fur == coats[0][0] or c.has("tabby"),
+    )
 
 
 def subject_cat(c: Canvas) -> None:
@@ -1012,42 +1278,124 @@ def subject_cat(c: Canvas) -> None:
     fur, stripe, striped = _cat_coat(c)
     c.shadow(cx + s * 0.05, base, s * 0.55, s * 0.07, 140)
     mask, draw = c.mask()
-    tail = _bezier([(cx + s * 0.3, base - s * 0.08), (cx + s * 0.85, base - s * 0.05), (cx + s * 0.8, base - s * 0.55), (cx + s * 0.6, base - s * 0.7)], 30)
+    tail = _bezier(
+        [
+            (cx + s * 0.3, base - s * 0.08),
+            (cx + s * 0.85, base - s * 0.05),
+            (cx + s * 0.8, base - s * 0.55),
+            (cx + s * 0.6, base - s * 0.7),
+        ],
+        30,
+    )
     _thick_curve(draw, tail, s * 0.12, s * 0.08, 255)
     draw.ellipse([cx - s * 0.38, base - s * 0.75, cx + s * 0.38, base + s * 0.02], fill=255)  # body
     draw.ellipse([cx - s * 0.3, base - s * 0.95, cx + s * 0.3, base - s * 0.45], fill=255)  # chest
     hx, hy, hr = cx, base - s * 1.05, s * 0.27
     draw.ellipse([hx - hr * 1.1, hy - hr, hx + hr * 1.1, hy + hr * 0.95], fill=255)
     for side in (-1, 1):  # ears
-        draw.polygon([(hx + side * hr * 0.95, hy - hr * 0.2), (hx + side * hr * 0.85, hy - hr * 1.45), (hx + side * hr * 0.2, hy - hr * 0.8)], fill=255)
+        draw.polygon(
+            [
+                (hx + side * hr * 0.95, hy - hr * 0.2),
+                (hx + side * hr * 0.85, hy - hr * 1.45),
+                (hx + side * hr * 0.2, hy - hr * 0.8),
+            ],
+            fill=255,
+        )
     c.fill(mask, fur)
     d = c.draw
     if striped:
         for k in range(5):
             y = base - s * (0.2 + k * 0.13)
-            d.arc([cx - s * 0.38, y - s * 0.05, cx - s * 0.05, y + s * 0.05], 150, 210, fill=stripe, width=max(1, int(s * 0.035)))
-            d.arc([cx + s * 0.05, y - s * 0.05, cx + s * 0.38, y + s * 0.05], 330, 30, fill=stripe, width=max(1, int(s * 0.035)))
+            d.arc(
+                [cx - s * 0.38, y - s * 0.05, cx - s * 0.05, y + s * 0.05],
+                150,
+                210,
+                fill=stripe,
+                width=max(1, int(s * 0.035)),
+            )
+            d.arc(
+                [cx + s * 0.05, y - s * 0.05, cx + s * 0.38, y + s * 0.05],
+                330,
+                30,
+                fill=stripe,
+                width=max(1, int(s * 0.035)),
+            )
         for k in (-1, 0, 1):
-            d.line([(hx + k * hr * 0.25, hy - hr * 0.9), (hx + k * hr * 0.18, hy - hr * 0.55)], fill=stripe, width=max(1, int(s * 0.03)))
+            d.line(
+                [(hx + k * hr * 0.25, hy - hr * 0.9), (hx + k * hr * 0.18, hy - hr * 0.55)],
+                fill=stripe,
+                width=max(1, int(s * 0.03)),
+            )
         for i in range(2, len(tail) - 1, 6):
             px, py = tail[i]
             d.ellipse([px - s * 0.05, py - s * 0.05, px + s * 0.05, py + s * 0.05], fill=stripe)
     c.volume(mask, depth=0.06, strength=0.65)
     d = c.draw
-    d.ellipse([cx - s * 0.16, base - s * 0.82, cx + s * 0.16, base - s * 0.5], fill=_mix(fur, (255, 255, 255), 0.35))  # chest fluff
+    d.ellipse(
+        [cx - s * 0.16, base - s * 0.82, cx + s * 0.16, base - s * 0.5],
+        fill=_mix(fur, (255, 255, 255), 0.35),
+    )  # chest fluff
     for side in (-1, 1):
-        d.polygon([(hx + side * hr * 0.8, hy - hr * 0.35), (hx + side * hr * 0.8, hy - hr * 1.15), (hx + side * hr * 0.38, hy - hr * 0.72)], fill=(235, 160, 165))
-        d.ellipse([cx + side * s * 0.12 - s * 0.1, base - s * 0.08, cx + side * s * 0.12 + s * 0.1, base + s * 0.02], fill=_shade(fur, 1.1))  # paws
+        d.polygon(
+            [
+                (hx + side * hr * 0.8, hy - hr * 0.35),
+                (hx + side * hr * 0.8, hy - hr * 1.15),
+                (hx + side * hr * 0.38, hy - hr * 0.72),
+            ],
+            fill=(235, 160, 165),
+        )
+        d.ellipse(
+            [
+                cx + side * s * 0.12 - s * 0.1,
+                base - s * 0.08,
+                cx + side * s * 0.12 + s * 0.1,
+                base + s * 0.02,
+            ],
+            fill=_shade(fur, 1.1),
+        )  # paws
         ex, ey = hx + side * hr * 0.42, hy - hr * 0.05
-        d.ellipse([ex - hr * 0.2, ey - hr * 0.16, ex + hr * 0.2, ey + hr * 0.16], fill=(120, 200, 90) if not c.has("tiger", "호랑이") else (230, 190, 60))
-        d.ellipse([ex - hr * 0.05, ey - hr * 0.15, ex + hr * 0.05, ey + hr * 0.15], fill=(15, 15, 15))
-        d.ellipse([ex - hr * 0.12, ey - hr * 0.1, ex - hr * 0.05, ey - hr * 0.03], fill=(255, 255, 255))
+        d.ellipse(
+            [ex - hr * 0.2, ey - hr * 0.16, ex + hr * 0.2, ey + hr * 0.16],
+            fill=(120, 200, 90) if not c.has("tiger", "호랑이") else (230, 190, 60),
+        )
+        d.ellipse(
+            [ex - hr * 0.05, ey - hr * 0.15, ex + hr * 0.05, ey + hr * 0.15], fill=(15, 15, 15)
+        )
+        d.ellipse(
+            [ex - hr * 0.12, ey - hr * 0.1, ex - hr * 0.05, ey - hr * 0.03], fill=(255, 255, 255)
+        )
         for k in (-1, 0, 1):  # whiskers
-            d.line([(hx + side * hr * 0.3, hy + hr * 0.38), (hx + side * hr * 1.35, hy + hr * (0.3 + k * 0.15))], fill=(245, 245, 240), width=max(1, int(s * 0.006)))
-    d.polygon([(hx - hr * 0.1, hy + hr * 0.2), (hx + hr * 0.1, hy + hr * 0.2), (hx, hy + hr * 0.32)], fill=(220, 120, 130))
-    d.line([(hx, hy + hr * 0.32), (hx, hy + hr * 0.45)], fill=(60, 40, 40), width=max(1, int(s * 0.008)))
-    d.arc([hx - hr * 0.2, hy + hr * 0.3, hx, hy + hr * 0.55], 20, 160, fill=(60, 40, 40), width=max(1, int(s * 0.008)))
-    d.arc([hx, hy + hr * 0.3, hx + hr * 0.2, hy + hr * 0.55], 20, 160, fill=(60, 40, 40), width=max(1, int(s * 0.008)))
+            d.line(
+                [
+                    (hx + side * hr * 0.3, hy + hr * 0.38),
+                    (hx + side * hr * 1.35, hy + hr * (0.3 + k * 0.15)),
+                ],
+                fill=(245, 245, 240),
+                width=max(1, int(s * 0.006)),
+            )
+    d.polygon(
+        [(hx - hr * 0.1, hy + hr * 0.2), (hx + hr * 0.1, hy + hr * 0.2), (hx, hy + hr * 0.32)],
+        fill=(220, 120, 130),
+    )
+    d.line(
+        [(hx, hy + hr * 0.32), (hx, hy + hr * 0.45)],
+        fill=(60, 40, 40),
+        width=max(1, int(s * 0.008)),
+    )
+    d.arc(
+        [hx - hr * 0.2, hy + hr * 0.3, hx, hy + hr * 0.55],
+        20,
+        160,
+        fill=(60, 40, 40),
+        width=max(1, int(s * 0.008)),
+    )
+    d.arc(
+        [hx, hy + hr * 0.3, hx + hr * 0.2, hy + hr * 0.55],
+        20,
+        160,
+        fill=(60, 40, 40),
+        width=max(1, int(s * 0.008)),
+    )
 
 
 def subject_dog(c: Canvas) -> None:
@@ -1063,44 +1411,108 @@ def subject_dog(c: Canvas) -> None:
     elif wolf:
         fur = c.subject_color((130, 130, 135))
     else:
-        fur = c.subject_color(c.rng.choice(((200, 150, 90), (150, 95, 55), (235, 215, 180), (60, 50, 45))))
+        fur = c.subject_color(
+            c.rng.choice(((200, 150, 90), (150, 95, 55), (235, 215, 180), (60, 50, 45)))
+        )
     c.shadow(cx, base, s * 0.7, s * 0.06, 140)
     mask, draw = c.mask()
     body_top, body_bottom = base - s * 0.72, base - s * 0.36
     leg_w = s * 0.1
     for lx in (-0.42, -0.26, 0.22, 0.38):  # legs
-        draw.rounded_rectangle([cx + lx * s - leg_w / 2, body_top + s * 0.15, cx + lx * s + leg_w / 2, base], radius=leg_w / 2, fill=255)
+        draw.rounded_rectangle(
+            [cx + lx * s - leg_w / 2, body_top + s * 0.15, cx + lx * s + leg_w / 2, base],
+            radius=leg_w / 2,
+            fill=255,
+        )
     draw.ellipse([cx - s * 0.55, body_top, cx + s * 0.55, body_bottom], fill=255)
     hx, hy, hr = cx - s * 0.58, body_top - s * 0.12, s * 0.2
-    draw.polygon([(cx - s * 0.45, body_top + s * 0.05), (hx + hr * 0.1, hy - hr * 0.3), (hx + hr * 0.7, hy + hr * 0.2), (cx - s * 0.3, body_top + s * 0.28)], fill=255)  # neck
+    draw.polygon(
+        [
+            (cx - s * 0.45, body_top + s * 0.05),
+            (hx + hr * 0.1, hy - hr * 0.3),
+            (hx + hr * 0.7, hy + hr * 0.2),
+            (cx - s * 0.3, body_top + s * 0.28),
+        ],
+        fill=255,
+    )  # neck
     draw.ellipse([hx - hr, hy - hr, hx + hr, hy + hr], fill=255)
-    draw.rounded_rectangle([hx - hr * 1.75, hy - hr * 0.05, hx - hr * 0.2, hy + hr * 0.65], radius=hr * 0.3, fill=255)  # snout
-    tail = _bezier([(cx + s * 0.5, body_top + s * 0.1), (cx + s * 0.75, body_top), (cx + s * 0.8, body_top - s * 0.25)], 20)
+    draw.rounded_rectangle(
+        [hx - hr * 1.75, hy - hr * 0.05, hx - hr * 0.2, hy + hr * 0.65], radius=hr * 0.3, fill=255
+    )  # snout
+    tail = _bezier(
+        [
+            (cx + s * 0.5, body_top + s * 0.1),
+            (cx + s * 0.75, body_top),
+            (cx + s * 0.8, body_top - s * 0.25),
+        ],
+        20,
+    )
     if fox:
-        tail = _bezier([(cx + s * 0.5, body_top + s * 0.15), (cx + s * 0.85, body_top + s * 0.2), (cx + s * 1.0, body_top - s * 0.05)], 20)
+        tail = _bezier(
+            [
+                (cx + s * 0.5, body_top + s * 0.15),
+                (cx + s * 0.85, body_top + s * 0.2),
+                (cx + s * 1.0, body_top - s * 0.05),
+            ],
+            20,
+        )
         _thick_curve(draw, tail, s * 0.16, s * 0.22, 255)
     else:
         _thick_curve(draw, tail, s * 0.08, s * 0.05, 255)
     if fox or wolf:
         for dx in (-0.35, 0.3):
-            draw.polygon([(hx + dx * hr - hr * 0.3, hy - hr * 0.6), (hx + dx * hr, hy - hr * 1.6), (hx + dx * hr + hr * 0.35, hy - hr * 0.5)], fill=255)
+            draw.polygon(
+                [
+                    (hx + dx * hr - hr * 0.3, hy - hr * 0.6),
+                    (hx + dx * hr, hy - hr * 1.6),
+                    (hx + dx * hr + hr * 0.35, hy - hr * 0.5),
+                ],
+                fill=255,
+            )
     c.fill(mask, fur)
     c.volume(mask, depth=0.05, strength=0.6)
     d = c.draw
     if fox:
         tip = tail[-1]
-        d.ellipse([tip[0] - s * 0.12, tip[1] - s * 0.12, tip[0] + s * 0.1, tip[1] + s * 0.1], fill=(245, 240, 235))
-        d.ellipse([hx - hr * 1.6, hy + hr * 0.15, hx - hr * 0.1, hy + hr * 0.7], fill=(245, 240, 235))
+        d.ellipse(
+            [tip[0] - s * 0.12, tip[1] - s * 0.12, tip[0] + s * 0.1, tip[1] + s * 0.1],
+            fill=(245, 240, 235),
+        )
+        d.ellipse(
+            [hx - hr * 1.6, hy + hr * 0.15, hx - hr * 0.1, hy + hr * 0.7], fill=(245, 240, 235)
+        )
         for lx in (-0.42, -0.26, 0.22, 0.38):
-            d.rectangle([cx + lx * s - leg_w / 2, base - s * 0.1, cx + lx * s + leg_w / 2, base], fill=(40, 30, 30))
+            d.rectangle(
+                [cx + lx * s - leg_w / 2, base - s * 0.1, cx + lx * s + leg_w / 2, base],
+                fill=(40, 30, 30),
+            )
     elif not wolf:
-        d.ellipse([hx - hr * 0.1, hy - hr * 0.75, hx + hr * 0.75, hy + hr * 0.9], fill=_shade(fur, 0.6))  # floppy ear
-        d.line([(cx - s * 0.45, body_top + s * 0.02), (cx - s * 0.33, body_top + s * 0.3)], fill=(200, 40, 50), width=max(2, int(s * 0.05)))  # collar
-        d.ellipse([cx - s * 0.4, body_top + s * 0.2, cx - s * 0.34, body_top + s * 0.26], fill=(250, 210, 60))
-    d.ellipse([hx - hr * 1.85, hy - hr * 0.12, hx - hr * 1.5, hy + hr * 0.2], fill=(25, 20, 20))  # nose
-    d.ellipse([hx - hr * 0.55, hy - hr * 0.4, hx - hr * 0.25, hy - hr * 0.1], fill=(25, 20, 20))  # eye
-    d.ellipse([hx - hr * 0.48, hy - hr * 0.36, hx - hr * 0.38, hy - hr * 0.26], fill=(255, 255, 255))
-    d.line([(hx - hr * 1.5, hy + hr * 0.5), (hx - hr * 0.9, hy + hr * 0.55)], fill=(40, 30, 30), width=max(1, int(s * 0.01)))
+        d.ellipse(
+            [hx - hr * 0.1, hy - hr * 0.75, hx + hr * 0.75, hy + hr * 0.9], fill=_shade(fur, 0.6)
+        )  # floppy ear
+        d.line(
+            [(cx - s * 0.45, body_top + s * 0.02), (cx - s * 0.33, body_top + s * 0.3)],
+            fill=(200, 40, 50),
+            width=max(2, int(s * 0.05)),
+        )  # collar
+        d.ellipse(
+            [cx - s * 0.4, body_top + s * 0.2, cx - s * 0.34, body_top + s * 0.26],
+            fill=(250, 210, 60),
+        )
+    d.ellipse(
+        [hx - hr * 1.85, hy - hr * 0.12, hx - hr * 1.5, hy + hr * 0.2], fill=(25, 20, 20)
+    )  # nose
+    d.ellipse(
+        [hx - hr * 0.55, hy - hr * 0.4, hx - hr * 0.25, hy - hr * 0.1], fill=(25, 20, 20)
+    )  # eye
+    d.ellipse(
+        [hx - hr * 0.48, hy - hr * 0.36, hx - hr * 0.38, hy - hr * 0.26], fill=(255, 255, 255)
+    )
+    d.line(
+        [(hx - hr * 1.5, hy + hr * 0.5), (hx - hr * 0.9, hy + hr * 0.55)],
+        fill=(40, 30, 30),
+        width=max(1, int(s * 0.01)),
+    )
 
 
 def subject_bird(c: Canvas) -> None:
@@ -1115,35 +1527,83 @@ def subject_bird(c: Canvas) -> None:
     s = c.u * 0.45
     cx, cy = c.w * 0.5, c.y(min(c.ground, 0.75)) - s * 0.55
     # The branch, across the picture, with leaves.
-    branch = _bezier([(0, cy + s * 0.75), (c.w * 0.4, cy + s * 0.5), (c.w * 0.7, cy + s * 0.6), (c.w, cy + s * 0.3)], 40)
+    branch = _bezier(
+        [
+            (0, cy + s * 0.75),
+            (c.w * 0.4, cy + s * 0.5),
+            (c.w * 0.7, cy + s * 0.6),
+            (c.w, cy + s * 0.3),
+        ],
+        40,
+    )
     _thick_curve(c.draw, branch, s * 0.12, s * 0.06, (95, 65, 45))
     for i in range(3, len(branch), 5):
         bx, by = branch[i]
         for side in (-1, 1):
             lx, ly = bx + s * 0.08, by + side * s * 0.12
-            c.draw.ellipse([lx - s * 0.09, ly - s * 0.04, lx + s * 0.09, ly + s * 0.04], fill=_shade((70, 140, 60), 0.9 + 0.2 * rng.random()))
-    body = c.subject_color(rng.choice(((60, 120, 200), (200, 70, 50), (240, 190, 50), (90, 160, 90))))
+            c.draw.ellipse(
+                [lx - s * 0.09, ly - s * 0.04, lx + s * 0.09, ly + s * 0.04],
+                fill=_shade((70, 140, 60), 0.9 + 0.2 * rng.random()),
+            )
+    body = c.subject_color(
+        rng.choice(((60, 120, 200), (200, 70, 50), (240, 190, 50), (90, 160, 90)))
+    )
     belly = _mix(body, (255, 245, 220), 0.6)
     mask, draw = c.mask()
-    draw.polygon([(cx + s * 0.3, cy + s * 0.1), (cx + s * 0.85, cy + s * 0.35), (cx + s * 0.8, cy + s * 0.5), (cx + s * 0.25, cy + s * 0.3)], fill=255)  # tail
+    draw.polygon(
+        [
+            (cx + s * 0.3, cy + s * 0.1),
+            (cx + s * 0.85, cy + s * 0.35),
+            (cx + s * 0.8, cy + s * 0.5),
+            (cx + s * 0.25, cy + s * 0.3),
+        ],
+        fill=255,
+    )  # tail
     draw.ellipse([cx - s * 0.4, cy - s * 0.25, cx + s * 0.4, cy + s * 0.35], fill=255)  # body
     hx, hy, hr = cx - s * 0.3, cy - s * 0.3, s * 0.2
     draw.ellipse([hx - hr, hy - hr, hx + hr, hy + hr], fill=255)
     c.fill(mask, body)
     c.draw.ellipse([cx - s * 0.38, cy - s * 0.05, cx + s * 0.1, cy + s * 0.34], fill=belly)
-    c.draw.ellipse([cx - s * 0.1, cy - s * 0.2, cx + s * 0.45, cy + s * 0.18], fill=_shade(body, 0.7))  # wing
+    c.draw.ellipse(
+        [cx - s * 0.1, cy - s * 0.2, cx + s * 0.45, cy + s * 0.18], fill=_shade(body, 0.7)
+    )  # wing
     for k in range(3):
-        c.draw.arc([cx - s * 0.05 + k * s * 0.1, cy - s * 0.1, cx + s * 0.45, cy + s * 0.18], 60, 180, fill=_shade(body, 0.5), width=max(1, int(s * 0.01)))
+        c.draw.arc(
+            [cx - s * 0.05 + k * s * 0.1, cy - s * 0.1, cx + s * 0.45, cy + s * 0.18],
+            60,
+            180,
+            fill=_shade(body, 0.5),
+            width=max(1, int(s * 0.01)),
+        )
     c.volume(mask, depth=0.05, strength=0.6)
     d = c.draw
-    d.polygon([(hx - hr * 0.9, hy - hr * 0.15), (hx - hr * 1.7, hy + hr * 0.1), (hx - hr * 0.85, hy + hr * 0.3)], fill=(240, 160, 40))  # beak
+    d.polygon(
+        [
+            (hx - hr * 0.9, hy - hr * 0.15),
+            (hx - hr * 1.7, hy + hr * 0.1),
+            (hx - hr * 0.85, hy + hr * 0.3),
+        ],
+        fill=(240, 160, 40),
+    )  # beak
     d.ellipse([hx - hr * 0.45, hy - hr * 0.35, hx - hr * 0.1, hy], fill=(15, 15, 20))
     d.ellipse([hx - hr * 0.35, hy - hr * 0.3, hx - hr * 0.25, hy - hr * 0.2], fill=(255, 255, 255))
     for dx in (-0.1, 0.08):
-        d.line([(cx + dx * s, cy + s * 0.33), (cx + dx * s, cy + s * 0.52)], fill=(120, 90, 60), width=max(1, int(s * 0.02)))
+        d.line(
+            [(cx + dx * s, cy + s * 0.33), (cx + dx * s, cy + s * 0.52)],
+            fill=(120, 90, 60),
+            width=max(1, int(s * 0.02)),
+        )
     for _ in range(4):
-        gx, gy, gs = c.x(rng.uniform(0.55, 0.95)), c.y(rng.uniform(0.08, 0.3)), c.u * rng.uniform(0.012, 0.025)
-        d.line([(gx - gs, gy - gs * 0.4), (gx, gy), (gx + gs, gy - gs * 0.4)], fill=(50, 50, 70), width=max(1, int(gs * 0.2)))
+        gx, gy, gs = (
+            c.x(rng.uniform(0.55, 0.95)),
+            c.y(rng.uniform(0.08, 0.3)),
+            c.u * rng.uniform(0.012, 0.025),
+        )
+        d.line(
+            [(gx - gs, gy - gs * 0.4), (gx, gy), (gx + gs, gy - gs * 0.4)],
+            fill=(50, 50, 70),
+            width=max(1, int(gs * 0.2)),
+        )
 
 
 def subject_fish(c: Canvas) -> None:
@@ -1155,41 +1615,91 @@ def subject_fish(c: Canvas) -> None:
     mask, draw = c.mask()
     for _ in range(5):
         x = c.x(rng.uniform(0, 1))
-        draw.polygon([(x, 0), (x + c.u * 0.06, 0), (x + c.u * 0.25, c.h), (x + c.u * 0.12, c.h)], fill=45)
+        draw.polygon(
+            [(x, 0), (x + c.u * 0.06, 0), (x + c.u * 0.25, c.h), (x + c.u * 0.12, c.h)], fill=45
+        )
     c.soft_fill(mask, (220, 250, 255), c.u * 0.015)
     _hills(c, 0.9, (200, 180, 130), 0.015, 1.2)
     for _ in range(int(9 * c.w / c.u)):  # seaweed
         x = c.x(rng.random())
         height = c.u * rng.uniform(0.15, 0.35)
-        weed = [(x + math.sin(i * 0.6 + x) * c.u * 0.02, c.y(0.93) - height * i / 12) for i in range(13)]
-        _thick_curve(c.draw, weed, c.u * 0.025, c.u * 0.01, _shade((40, 140, 80), rng.uniform(0.7, 1.1)))
+        weed = [
+            (x + math.sin(i * 0.6 + x) * c.u * 0.02, c.y(0.93) - height * i / 12) for i in range(13)
+        ]
+        _thick_curve(
+            c.draw, weed, c.u * 0.025, c.u * 0.01, _shade((40, 140, 80), rng.uniform(0.7, 1.1))
+        )
     for _ in range(3):  # coral
         x, r = c.x(rng.random()), c.u * rng.uniform(0.04, 0.07)
-        c.draw.ellipse([x - r, c.y(0.92) - r, x + r, c.y(0.92) + r * 0.6], fill=rng.choice(((240, 110, 120), (250, 160, 90), (200, 100, 200))))
+        c.draw.ellipse(
+            [x - r, c.y(0.92) - r, x + r, c.y(0.92) + r * 0.6],
+            fill=rng.choice(((240, 110, 120), (250, 160, 90), (200, 100, 200))),
+        )
     for _ in range(12):  # small fish far away
         x, y, r = c.x(rng.random()), c.y(rng.uniform(0.15, 0.6)), c.u * rng.uniform(0.012, 0.022)
         color = _mix((230, 200, 80), water, 0.4)
         c.draw.ellipse([x - r * 1.6, y - r * 0.7, x + r * 1.6, y + r * 0.7], fill=color)
-        c.draw.polygon([(x + r * 1.4, y), (x + r * 2.4, y - r * 0.8), (x + r * 2.4, y + r * 0.8)], fill=color)
+        c.draw.polygon(
+            [(x + r * 1.4, y), (x + r * 2.4, y - r * 0.8), (x + r * 2.4, y + r * 0.8)], fill=color
+        )
     s = c.u * 0.42
     cx, cy = c.w * 0.5, c.y(0.55)
     body = c.subject_color((245, 120, 30))
     mask, draw = c.mask()
     draw.ellipse([cx - s * 0.6, cy - s * 0.32, cx + s * 0.45, cy + s * 0.32], fill=255)
-    draw.polygon([(cx + s * 0.35, cy), (cx + s * 0.85, cy - s * 0.35), (cx + s * 0.75, cy), (cx + s * 0.85, cy + s * 0.35)], fill=255)  # tail
-    draw.polygon([(cx - s * 0.2, cy - s * 0.28), (cx + s * 0.05, cy - s * 0.55), (cx + s * 0.25, cy - s * 0.22)], fill=255)  # dorsal fin
+    draw.polygon(
+        [
+            (cx + s * 0.35, cy),
+            (cx + s * 0.85, cy - s * 0.35),
+            (cx + s * 0.75, cy),
+            (cx + s * 0.85, cy + s * 0.35),
+        ],
+        fill=255,
+    )  # tail
+    draw.polygon(
+        [
+            (cx - s * 0.2, cy - s * 0.28),
+            (cx + s * 0.05, cy - s * 0.55),
+            (cx + s * 0.25, cy - s * 0.22),
+        ],
+        fill=255,
+    )  # dorsal fin
     c.fill(mask, body)
     for k in (-0.3, 0.05):  # white stripes, outlined
-        c.draw.ellipse([cx + k * s - s * 0.07, cy - s * 0.3, cx + k * s + s * 0.07, cy + s * 0.3], fill=(250, 250, 245), outline=(30, 20, 20), width=max(1, int(s * 0.012)))
+        c.draw.ellipse(
+            [cx + k * s - s * 0.07, cy - s * 0.3, cx + k * s + s * 0.07, cy + s * 0.3],
+            fill=(250, 250, 245),
+            outline=(30, 20, 20),
+            width=max(1, int(s * 0.012)),
+        )
     c.volume(mask, depth=0.05, strength=0.7)
     d = c.draw
-    d.polygon([(cx - s * 0.1, cy + s * 0.12), (cx + s * 0.05, cy + s * 0.3), (cx + s * 0.1, cy + s * 0.1)], fill=_shade(body, 0.8))
+    d.polygon(
+        [
+            (cx - s * 0.1, cy + s * 0.12),
+            (cx + s * 0.05, cy + s * 0.3),
+            (cx + s * 0.1, cy + s * 0.1),
+        ],
+        fill=_shade(body, 0.8),
+    )
     d.ellipse([cx - s * 0.48, cy - s * 0.12, cx - s * 0.36, cy], fill=(255, 255, 255))
     d.ellipse([cx - s * 0.45, cy - s * 0.09, cx - s * 0.39, cy - s * 0.03], fill=(10, 10, 10))
-    d.arc([cx - s * 0.62, cy + s * 0.02, cx - s * 0.5, cy + s * 0.12], 300, 60, fill=(60, 30, 20), width=max(1, int(s * 0.01)))
+    d.arc(
+        [cx - s * 0.62, cy + s * 0.02, cx - s * 0.5, cy + s * 0.12],
+        300,
+        60,
+        fill=(60, 30, 20),
+        width=max(1, int(s * 0.01)),
+    )
     for _ in range(14):  # bubbles
-        x, y, r = cx - s * 0.6 + rng.uniform(-0.05, 0.05) * c.u, cy - rng.uniform(0.05, 0.5) * c.h, c.u * rng.uniform(0.006, 0.018)
-        d.ellipse([x - r, y - r, x + r, y + r], outline=(220, 245, 255), width=max(1, int(r * 0.25)))
+        x, y, r = (
+            cx - s * 0.6 + rng.uniform(-0.05, 0.05) * c.u,
+            cy - rng.uniform(0.05, 0.5) * c.h,
+            c.u * rng.uniform(0.006, 0.018),
+        )
+        d.ellipse(
+            [x - r, y - r, x + r, y + r], outline=(220, 245, 255), width=max(1, int(r * 0.25))
+        )
     c.ground = 0.9
 
 
@@ -1198,21 +1708,43 @@ def subject_person(c: Canvas) -> None:
     with eyes, brows, nose, mouth and blush, hair (long for a girl or a woman)."""
     rng = c.rng
     if not c.backdrop:
-        back = _hsl(c.hues[1], 0.3, 0.55) if len(c.hues) > 1 else rng.choice(((120, 140, 170), (170, 150, 130), (110, 150, 130)))
+        back = (
+            _hsl(c.hues[1], 0.3, 0.55)
+            if len(c.hues) > 1
+            else rng.choice(((120, 140, 170), (170, 150, 130), (110, 150, 130)))
+        )
         c.gradient(_shade(back, 1.15), _shade(back, 0.7))
         c.glow(c.x(0.42), c.y(0.35), c.u * 0.35, _shade(back, 1.4), 120)
-    long_hair = c.has("girl", "woman", "lady", "princess", "queen", "소녀", "여자", "여성", "공주", "아가씨", "할머니")
+    long_hair = c.has(
+        "girl",
+        "woman",
+        "lady",
+        "princess",
+        "queen",
+        "소녀",
+        "여자",
+        "여성",
+        "공주",
+        "아가씨",
+        "할머니",
+    )
     s = c.u
     cx, cy = c.w * 0.5, c.h - s * 0.58
     skin = rng.choice(((240, 200, 170), (225, 180, 145), (190, 140, 105), (140, 95, 70)))
     hair = rng.choice(((40, 30, 25), (90, 60, 35), (160, 110, 60), (30, 30, 35)))
     if c.has("grand", "할머니", "할아버지", "old"):
         hair = (205, 205, 210)
-    top = c.subject_color(rng.choice(((70, 90, 150), (170, 60, 70), (60, 120, 100), (220, 200, 170))))
+    top = c.subject_color(
+        rng.choice(((70, 90, 150), (170, 60, 70), (60, 120, 100), (220, 200, 170)))
+    )
     hr = s * 0.16
     mask, draw = c.mask()
     if long_hair:  # hair behind the shoulders
-        draw.rounded_rectangle([cx - hr * 1.25, cy - hr * 0.9, cx + hr * 1.25, cy + hr * 2.1], radius=hr * 0.6, fill=255)
+        draw.rounded_rectangle(
+            [cx - hr * 1.25, cy - hr * 0.9, cx + hr * 1.25, cy + hr * 2.1],
+            radius=hr * 0.6,
+            fill=255,
+        )
     c.fill(mask, _shade(hair, 0.8))
     mask, draw = c.mask()
     draw.ellipse([cx - s * 0.38, cy + hr * 1.3, cx + s * 0.38, cy + s * 0.9], fill=255)  # shoulders
@@ -1222,28 +1754,93 @@ def subject_person(c: Canvas) -> None:
     draw.rectangle([cx - hr * 0.38, cy + hr * 0.5, cx + hr * 0.38, cy + hr * 1.5], fill=255)  # neck
     draw.ellipse([cx - hr * 0.9, cy - hr * 1.1, cx + hr * 0.9, cy + hr * 1.1], fill=255)  # face
     for side in (-1, 1):
-        draw.ellipse([cx + side * hr * 0.85 - hr * 0.15, cy - hr * 0.15, cx + side * hr * 0.85 + hr * 0.15, cy + hr * 0.3], fill=255)  # ears
+        draw.ellipse(
+            [
+                cx + side * hr * 0.85 - hr * 0.15,
+                cy - hr * 0.15,
+                cx + side * hr * 0.85 + hr * 0.15,
+                cy + hr * 0.3,
+            ],
+            fill=255,
+        )  # ears
     c.fill(mask, skin)
-    c.draw.polygon([(cx - hr * 0.38, cy + hr * 1.3), (cx + hr * 0.38, cy + hr * 1.3), (cx, cy + hr * 1.75)], fill=_shade(skin, 0.9))  # neckline
+    c.draw.polygon(
+        [(cx - hr * 0.38, cy + hr * 1.3), (cx + hr * 0.38, cy + hr * 1.3), (cx, cy + hr * 1.75)],
+        fill=_shade(skin, 0.9),
+    )  # neckline
     c.volume(mask, depth=0.04, strength=0.5)
     d = c.draw
     # Hair on top: a cap with a side part and a fringe.
     d.chord([cx - hr * 1.0, cy - hr * 1.3, cx + hr * 1.0, cy + hr * 0.2], 180, 360, fill=hair)
-    d.polygon([(cx - hr * 0.95, cy - hr * 0.5), (cx - hr * 0.2, cy - hr * 0.7), (cx + hr * 0.2, cy - hr * 0.45), (cx + hr * 0.95, cy - hr * 0.5), (cx + hr * 0.95, cy - hr * 0.7), (cx - hr * 0.95, cy - hr * 0.7)], fill=hair)
+    d.polygon(
+        [
+            (cx - hr * 0.95, cy - hr * 0.5),
+            (cx - hr * 0.2, cy - hr * 0.7),
+            (cx + hr * 0.2, cy - hr * 0.45),
+            (cx + hr * 0.95, cy - hr * 0.5),
+            (cx + hr * 0.95, cy - hr * 0.7),
+            (cx - hr * 0.95, cy - hr * 0.7),
+        ],
+        fill=hair,
+    )
     if long_hair:
         for side in (-1, 1):
-            d.polygon([(cx + side * hr * 0.98, cy - hr * 0.6), (cx + side * hr * 0.78, cy - hr * 0.3), (cx + side * hr * 0.85, cy + hr * 1.6), (cx + side * hr * 1.25, cy + hr * 1.8), (cx + side * hr * 1.2, cy - hr * 0.2)], fill=hair)
-    d.arc([cx - hr * 0.5, cy - hr * 1.15, cx + hr * 0.3, cy - hr * 0.5], 200, 300, fill=_shade(hair, 1.6), width=max(1, int(hr * 0.05)))
+            d.polygon(
+                [
+                    (cx + side * hr * 0.98, cy - hr * 0.6),
+                    (cx + side * hr * 0.78, cy - hr * 0.3),
+                    (cx + side * hr * 0.85, cy + hr * 1.6),
+                    (cx + side * hr * 1.25, cy + hr * 1.8),
+                    (cx + side * hr * 1.2, cy - hr * 0.2),
+                ],
+                fill=hair,
+            )
+    d.arc(
+        [cx - hr * 0.5, cy - hr * 1.15, cx + hr * 0.3, cy - hr * 0.5],
+        200,
+        300,
+        fill=_shade(hair, 1.6),
+        width=max(1, int(hr * 0.05)),
+    )
     for side in (-1, 1):
         ex, ey = cx + side * hr * 0.36, cy - hr * 0.05
-        d.ellipse([ex - hr * 0.17, ey - hr * 0.1, ex + hr * 0.17, ey + hr * 0.1], fill=(250, 250, 250))
-        d.ellipse([ex - hr * 0.09, ey - hr * 0.09, ex + hr * 0.09, ey + hr * 0.09], fill=(70, 50, 35))
-        d.ellipse([ex - hr * 0.04, ey - hr * 0.04, ex + hr * 0.04, ey + hr * 0.04], fill=(10, 10, 10))
-        d.ellipse([ex - hr * 0.06, ey - hr * 0.07, ex - hr * 0.02, ey - hr * 0.03], fill=(255, 255, 255))
-        d.line([(ex - hr * 0.2, ey - hr * 0.22), (ex, ey - hr * 0.28), (ex + hr * 0.2, ey - hr * 0.22)], fill=_shade(hair, 0.9), width=max(1, int(hr * 0.06)))
-        d.ellipse([ex - hr * 0.2, ey + hr * 0.25, ex + hr * 0.15, ey + hr * 0.42], fill=_mix(skin, (240, 120, 120), 0.35))
-    d.line([(cx + hr * 0.02, cy + hr * 0.05), (cx - hr * 0.06, cy + hr * 0.35), (cx + hr * 0.06, cy + hr * 0.38)], fill=_shade(skin, 0.7), width=max(1, int(hr * 0.04)))
-    d.chord([cx - hr * 0.25, cy + hr * 0.45, cx + hr * 0.25, cy + hr * 0.72], 0, 180, fill=(190, 80, 90))
+        d.ellipse(
+            [ex - hr * 0.17, ey - hr * 0.1, ex + hr * 0.17, ey + hr * 0.1], fill=(250, 250, 250)
+        )
+        d.ellipse(
+            [ex - hr * 0.09, ey - hr * 0.09, ex + hr * 0.09, ey + hr * 0.09], fill=(70, 50, 35)
+        )
+        d.ellipse(
+            [ex - hr * 0.04, ey - hr * 0.04, ex + hr * 0.04, ey + hr * 0.04], fill=(10, 10, 10)
+        )
+        d.ellipse(
+            [ex - hr * 0.06, ey - hr * 0.07, ex - hr * 0.02, ey - hr * 0.03], fill=(255, 255, 255)
+        )
+        d.line(
+            [
+                (ex - hr * 0.2, ey - hr * 0.22),
+                (ex, ey - hr * 0.28),
+                (ex + hr * 0.2, ey - hr * 0.22),
+            ],
+            fill=_shade(hair, 0.9),
+            width=max(1, int(hr * 0.06)),
+        )
+        d.ellipse(
+            [ex - hr * 0.2, ey + hr * 0.25, ex + hr * 0.15, ey + hr * 0.42],
+            fill=_mix(skin, (240, 120, 120), 0.35),
+        )
+    d.line(
+        [
+            (cx + hr * 0.02, cy + hr * 0.05),
+            (cx - hr * 0.06, cy + hr * 0.35),
+            (cx + hr * 0.06, cy + hr * 0.38),
+        ],
+        fill=_shade(skin, 0.7),
+        width=max(1, int(hr * 0.04)),
+    )
+    d.chord(
+        [cx - hr * 0.25, cy + hr * 0.45, cx + hr * 0.25, cy + hr * 0.72], 0, 180, fill=(190, 80, 90)
+    )
 
 
 def subject_food(c: Canvas) -> None:
@@ -1256,57 +1853,117 @@ def subject_food(c: Canvas) -> None:
     c.gradient((170, 115, 70), (110, 70, 40), (0, int(c.y(0.55)), c.w, c.h))
     for _ in range(int(10 * c.w / c.u)):
         y = c.y(rng.uniform(0.56, 1))
-        c.draw.line([(0, y), (c.w, y + c.u * rng.uniform(-0.01, 0.01))], fill=(130, 85, 50), width=max(1, c.u // 300))
+        c.draw.line(
+            [(0, y), (c.w, y + c.u * rng.uniform(-0.01, 0.01))],
+            fill=(130, 85, 50),
+            width=max(1, c.u // 300),
+        )
     cx, cy, s = c.w * 0.5, c.y(0.7), c.u * 0.42
     c.shadow(cx + s * 0.05, cy + s * 0.12, s * 1.05, s * 0.22, 130)
-    c.draw.ellipse([cx - s * 1.0, cy - s * 0.2, cx + s * 1.0, cy + s * 0.22], fill=(245, 245, 240))  # plate
+    c.draw.ellipse(
+        [cx - s * 1.0, cy - s * 0.2, cx + s * 1.0, cy + s * 0.22], fill=(245, 245, 240)
+    )  # plate
     c.draw.ellipse([cx - s * 0.8, cy - s * 0.14, cx + s * 0.8, cy + s * 0.15], fill=(228, 228, 225))
-    if c.has("cake", "케이크", "birthday", "생일", "dessert", "디저트", "cupcake", "빵", "bread", "pie"):
+    if c.has(
+        "cake", "케이크", "birthday", "생일", "dessert", "디저트", "cupcake", "빵", "bread", "pie"
+    ):
         cream, sponge = (250, 245, 235), c.subject_color((240, 200, 150))
         mask, draw = c.mask()
         draw.rectangle([cx - s * 0.6, cy - s * 0.7, cx + s * 0.6, cy], fill=255)
         draw.ellipse([cx - s * 0.6, cy - s * 0.12, cx + s * 0.6, cy + s * 0.12], fill=255)
         c.fill(mask, cream)
         for k in (0.25, 0.5):
-            c.draw.rectangle([cx - s * 0.6, cy - s * 0.7 * k - s * 0.04, cx + s * 0.6, cy - s * 0.7 * k + s * 0.04], fill=sponge)
+            c.draw.rectangle(
+                [
+                    cx - s * 0.6,
+                    cy - s * 0.7 * k - s * 0.04,
+                    cx + s * 0.6,
+                    cy - s * 0.7 * k + s * 0.04,
+                ],
+                fill=sponge,
+            )
         c.volume(mask, depth=0.08, strength=0.5)
-        c.draw.ellipse([cx - s * 0.6, cy - s * 0.82, cx + s * 0.6, cy - s * 0.58], fill=_shade(cream, 1.02))
+        c.draw.ellipse(
+            [cx - s * 0.6, cy - s * 0.82, cx + s * 0.6, cy - s * 0.58], fill=_shade(cream, 1.02)
+        )
         for i in range(9):  # cream drips
             x = cx - s * 0.55 + i * s * 0.138
-            c.draw.ellipse([x - s * 0.05, cy - s * 0.72, x + s * 0.05, cy - s * 0.58 + s * 0.05 * (i % 3)], fill=cream)
+            c.draw.ellipse(
+                [x - s * 0.05, cy - s * 0.72, x + s * 0.05, cy - s * 0.58 + s * 0.05 * (i % 3)],
+                fill=cream,
+            )
         for i in range(5):
             a = math.tau * i / 5 + 0.3
             bx, by = cx + math.cos(a) * s * 0.38, cy - s * 0.7 + math.sin(a) * s * 0.07
-            c.draw.ellipse([bx - s * 0.07, by - s * 0.09, bx + s * 0.07, by + s * 0.05], fill=(220, 40, 50))
-            c.draw.polygon([(bx - s * 0.04, by - s * 0.08), (bx, by - s * 0.13), (bx + s * 0.04, by - s * 0.08)], fill=(60, 150, 60))
+            c.draw.ellipse(
+                [bx - s * 0.07, by - s * 0.09, bx + s * 0.07, by + s * 0.05], fill=(220, 40, 50)
+            )
+            c.draw.polygon(
+                [
+                    (bx - s * 0.04, by - s * 0.08),
+                    (bx, by - s * 0.13),
+                    (bx + s * 0.04, by - s * 0.08),
+                ],
+                fill=(60, 150, 60),
+            )
         for dx in (-0.15, 0.0, 0.15):
             x = cx + dx * s
-            c.draw.rectangle([x - s * 0.015, cy - s * 1.0, x + s * 0.015, cy - s * 0.72], fill=(120, 170, 230))
+            c.draw.rectangle(
+                [x - s * 0.015, cy - s * 1.0, x + s * 0.015, cy - s * 0.72], fill=(120, 170, 230)
+            )
             c.glow(x, cy - s * 1.05, s * 0.06, (255, 220, 120), 200)
-            c.draw.ellipse([x - s * 0.02, cy - s * 1.1, x + s * 0.02, cy - s * 1.0], fill=(255, 240, 170))
+            c.draw.ellipse(
+                [x - s * 0.02, cy - s * 1.1, x + s * 0.02, cy - s * 1.0], fill=(255, 240, 170)
+            )
     else:
         bowl = c.subject_color((200, 60, 50))
         mask, draw = c.mask()
         draw.chord([cx - s * 0.75, cy - s * 0.85, cx + s * 0.75, cy + s * 0.05], 0, 180, fill=255)
         c.fill(mask, bowl)
         c.volume(mask, depth=0.08, strength=0.6)
-        c.draw.ellipse([cx - s * 0.75, cy - s * 0.5, cx + s * 0.75, cy - s * 0.24], fill=_shade(bowl, 0.8))
-        c.draw.ellipse([cx - s * 0.7, cy - s * 0.48, cx + s * 0.7, cy - s * 0.26], fill=(200, 130, 60))  # broth
+        c.draw.ellipse(
+            [cx - s * 0.75, cy - s * 0.5, cx + s * 0.75, cy - s * 0.24], fill=_shade(bowl, 0.8)
+        )
+        c.draw.ellipse(
+            [cx - s * 0.7, cy - s * 0.48, cx + s * 0.7, cy - s * 0.26], fill=(200, 130, 60)
+        )  # broth
         for k in range(7):  # noodles
             y = cy - s * 0.44 + k * s * 0.025
-            c.draw.line([(cx - s * 0.6 + x * s * 0.08, y + math.sin(x * 1.7 + k) * s * 0.015) for x in range(16)], fill=(250, 225, 150), width=max(1, int(s * 0.015)))
+            c.draw.line(
+                [
+                    (cx - s * 0.6 + x * s * 0.08, y + math.sin(x * 1.7 + k) * s * 0.015)
+                    for x in range(16)
+                ],
+                fill=(250, 225, 150),
+                width=max(1, int(s * 0.015)),
+            )
         ex, ey = cx + s * 0.25, cy - s * 0.4
-        c.draw.ellipse([ex - s * 0.12, ey - s * 0.07, ex + s * 0.12, ey + s * 0.07], fill=(250, 250, 245))
-        c.draw.ellipse([ex - s * 0.06, ey - s * 0.04, ex + s * 0.06, ey + s * 0.04], fill=(250, 170, 40))
-        c.draw.rectangle([cx - s * 0.5, cy - s * 0.6, cx - s * 0.3, cy - s * 0.35], fill=(30, 45, 35))  # nori
+        c.draw.ellipse(
+            [ex - s * 0.12, ey - s * 0.07, ex + s * 0.12, ey + s * 0.07], fill=(250, 250, 245)
+        )
+        c.draw.ellipse(
+            [ex - s * 0.06, ey - s * 0.04, ex + s * 0.06, ey + s * 0.04], fill=(250, 170, 40)
+        )
+        c.draw.rectangle(
+            [cx - s * 0.5, cy - s * 0.6, cx - s * 0.3, cy - s * 0.35], fill=(30, 45, 35)
+        )  # nori
         for _ in range(6):
             gx, gy = cx + rng.uniform(-0.3, 0.1) * s, cy - s * rng.uniform(0.32, 0.42)
-            c.draw.ellipse([gx - s * 0.025, gy - s * 0.015, gx + s * 0.025, gy + s * 0.015], fill=(90, 170, 60))
+            c.draw.ellipse(
+                [gx - s * 0.025, gy - s * 0.015, gx + s * 0.025, gy + s * 0.015], fill=(90, 170, 60)
+            )
         for dx in (0.3, 0.38):  # chopsticks
-            c.draw.line([(cx + dx * s, cy - s * 0.25), (cx + (dx + 0.5) * s, cy - s * 0.9)], fill=(150, 100, 60), width=max(2, int(s * 0.025)))
+            c.draw.line(
+                [(cx + dx * s, cy - s * 0.25), (cx + (dx + 0.5) * s, cy - s * 0.9)],
+                fill=(150, 100, 60),
+                width=max(2, int(s * 0.025)),
+            )
         mask, draw = c.mask()
         for dx in (-0.25, 0.0, 0.22):
-            steam = [(cx + dx * s + math.sin(i * 0.8) * s * 0.06, cy - s * 0.5 - i * s * 0.05) for i in range(10)]
+            steam = [
+                (cx + dx * s + math.sin(i * 0.8) * s * 0.06, cy - s * 0.5 - i * s * 0.05)
+                for i in range(10)
+            ]
             _thick_curve(draw, steam, s * 0.05, s * 0.02, 120)
         c.soft_fill(mask, (255, 255, 255), s * 0.02)
 
@@ -1325,34 +1982,92 @@ def subject_building(c: Canvas) -> None:
             c.clouds(3, 0.08, 0.3, (255, 255, 255), 160)
         dim = 0.5 if c.night else 1.0
         _hills(c, 0.62, _mix(_shade((70, 120, 80), dim), bottom, 0.45), 0.04, 0.7)
-        c.gradient(_shade((110, 160, 80) if not c.snow else (235, 240, 248), dim), _shade((80, 130, 60) if not c.snow else (210, 220, 235), dim), (0, int(c.y(0.78)), c.w, c.h))
+        c.gradient(
+            _shade((110, 160, 80) if not c.snow else (235, 240, 248), dim),
+            _shade((80, 130, 60) if not c.snow else (210, 220, 235), dim),
+            (0, int(c.y(0.78)), c.w, c.h),
+        )
         c.ground = 0.82
     base, cx, s = c.y(c.ground), c.w * 0.5, c.u * 0.5
     c.shadow(cx, base, s * 0.9, s * 0.05, 120)
     lit = (255, 215, 130) if c.night else None
-    if c.has("temple", "절", "사원", "사찰", "pagoda", "shrine", "hanok", "한옥", "궁", "palace", "불국사", "탑", "monastery"):
+    if c.has(
+        "temple",
+        "절",
+        "사원",
+        "사찰",
+        "pagoda",
+        "shrine",
+        "hanok",
+        "한옥",
+        "궁",
+        "palace",
+        "불국사",
+        "탑",
+        "monastery",
+    ):
         stone = (180, 175, 165)
         c.draw.rectangle([cx - s * 0.75, base - s * 0.12, cx + s * 0.75, base], fill=stone)
         for k in range(3):
-            c.draw.rectangle([cx - s * (0.2 - k * 0.02), base - k * s * 0.04, cx + s * (0.2 - k * 0.02), base - k * s * 0.04 + s * 0.02], fill=_shade(stone, 0.8))
+            c.draw.rectangle(
+                [
+                    cx - s * (0.2 - k * 0.02),
+                    base - k * s * 0.04,
+                    cx + s * (0.2 - k * 0.02),
+                    base - k * s * 0.04 + s * 0.02,
+                ],
+                fill=_shade(stone, 0.8),
+            )
         wall = (235, 225, 200)
         c.draw.rectangle([cx - s * 0.6, base - s * 0.55, cx + s * 0.6, base - s * 0.12], fill=wall)
         for i in range(5):
             x = cx - s * 0.55 + i * s * 0.275
-            c.draw.rectangle([x - s * 0.03, base - s * 0.55, x + s * 0.03, base - s * 0.12], fill=(170, 40, 35))
+            c.draw.rectangle(
+                [x - s * 0.03, base - s * 0.55, x + s * 0.03, base - s * 0.12], fill=(170, 40, 35)
+            )
             if i < 4:
-                c.draw.rectangle([x + s * 0.07, base - s * 0.45, x + s * 0.21, base - s * 0.2], fill=lit or (90, 60, 45))
-        c.draw.rectangle([cx - s * 0.65, base - s * 0.62, cx + s * 0.65, base - s * 0.55], fill=(40, 110, 90))  # dancheong beam
+                c.draw.rectangle(
+                    [x + s * 0.07, base - s * 0.45, x + s * 0.21, base - s * 0.2],
+                    fill=lit or (90, 60, 45),
+                )
+        c.draw.rectangle(
+            [cx - s * 0.65, base - s * 0.62, cx + s * 0.65, base - s * 0.55], fill=(40, 110, 90)
+        )  # dancheong beam
         roof = c.subject_color((60, 60, 70))
         for tier, (width, y0, rise) in enumerate(((0.95, 0.6, 0.22), (0.62, 0.8, 0.18))):
             y = base - s * y0
-            curve = _bezier([(cx - s * width, y - s * 0.1), (cx - s * width * 0.7, y + s * 0.02), (cx - s * width * 0.4, y - s * 0.02)], 12)
+            curve = _bezier(
+                [
+                    (cx - s * width, y - s * 0.1),
+                    (cx - s * width * 0.7, y + s * 0.02),
+                    (cx - s * width * 0.4, y - s * 0.02),
+                ],
+                12,
+            )
             curve_r = [(2 * cx - px, py) for px, py in reversed(curve)]
-            c.draw.polygon([*curve, *curve_r, (cx + s * width * 0.55, y - s * rise), (cx - s * width * 0.55, y - s * rise)], fill=roof)
-            c.draw.line([(cx - s * width * 0.55, y - s * rise), (cx + s * width * 0.55, y - s * rise)], fill=_shade(roof, 0.6), width=max(2, int(s * 0.03)))
+            c.draw.polygon(
+                [
+                    *curve,
+                    *curve_r,
+                    (cx + s * width * 0.55, y - s * rise),
+                    (cx - s * width * 0.55, y - s * rise),
+                ],
+                fill=roof,
+            )
+            c.draw.line(
+                [(cx - s * width * 0.55, y - s * rise), (cx + s * width * 0.55, y - s * rise)],
+                fill=_shade(roof, 0.6),
+                width=max(2, int(s * 0.03)),
+            )
             if tier == 0:
-                c.draw.rectangle([cx - s * 0.4, base - s * 0.8, cx + s * 0.4, base - s * 0.6 - s * 0.2], fill=wall)
-                c.draw.rectangle([cx - s * 0.4, base - s * 0.8, cx + s * 0.4, base - s * 0.76], fill=(170, 40, 35))
+                c.draw.rectangle(
+                    [cx - s * 0.4, base - s * 0.8, cx + s * 0.4, base - s * 0.6 - s * 0.2],
+                    fill=wall,
+                )
+                c.draw.rectangle(
+                    [cx - s * 0.4, base - s * 0.8, cx + s * 0.4, base - s * 0.76],
+                    fill=(170, 40, 35),
+                )
         for side in (-1, 1):  # pines beside the temple
             _tree(c, cx + side * s * 1.05, base + s * 0.02, s * 0.7, (40, 90, 60), (90, 60, 40))
     elif c.has("castle", "성", "fortress", "palace", "성곽"):
@@ -1360,7 +2075,15 @@ def subject_building(c: Canvas) -> None:
         mask, draw = c.mask()
         draw.rectangle([cx - s * 0.6, base - s * 0.5, cx + s * 0.6, base], fill=255)
         for side in (-1, 1):
-            draw.rectangle([cx + side * s * 0.6 - s * 0.13, base - s * 0.85, cx + side * s * 0.6 + s * 0.13, base], fill=255)
+            draw.rectangle(
+                [
+                    cx + side * s * 0.6 - s * 0.13,
+                    base - s * 0.85,
+                    cx + side * s * 0.6 + s * 0.13,
+                    base,
+                ],
+                fill=255,
+            )
         draw.rectangle([cx - s * 0.16, base - s * 1.05, cx + s * 0.16, base - s * 0.4], fill=255)
         for i in range(9):  # battlements
             x = cx - s * 0.58 + i * s * 0.14
@@ -1369,32 +2092,91 @@ def subject_building(c: Canvas) -> None:
         c.volume(mask, depth=0.03, strength=0.5)
         for row in range(6):
             y = base - s * 0.08 * (row + 1)
-            c.draw.line([(cx - s * 0.47, y), (cx + s * 0.47, y)], fill=_shade(stone, 0.85), width=max(1, c.u // 500))
+            c.draw.line(
+                [(cx - s * 0.47, y), (cx + s * 0.47, y)],
+                fill=_shade(stone, 0.85),
+                width=max(1, c.u // 500),
+            )
         roof = (60, 70, 130) if not c.hues else _shade(stone, 0.6)
-        for x, w_, top_y, bottom_y in ((cx - s * 0.6, s * 0.16, 1.1, 0.85), (cx + s * 0.6, s * 0.16, 1.1, 0.85), (cx, s * 0.2, 1.4, 1.05)):
-            c.draw.polygon([(x - w_, base - s * bottom_y), (x, base - s * top_y), (x + w_, base - s * bottom_y)], fill=roof)
-        c.draw.line([(cx, base - s * 1.4), (cx, base - s * 1.55)], fill=(60, 50, 40), width=max(1, c.u // 300))
-        c.draw.polygon([(cx, base - s * 1.55), (cx + s * 0.12, base - s * 1.51), (cx, base - s * 1.47)], fill=(210, 40, 50))
-        c.draw.chord([cx - s * 0.1, base - s * 0.28, cx + s * 0.1, base - s * 0.08], 180, 360, fill=(60, 40, 30))
+        for x, w_, top_y, bottom_y in (
+            (cx - s * 0.6, s * 0.16, 1.1, 0.85),
+            (cx + s * 0.6, s * 0.16, 1.1, 0.85),
+            (cx, s * 0.2, 1.4, 1.05),
+        ):
+            c.draw.polygon(
+                [
+                    (x - w_, base - s * bottom_y),
+                    (x, base - s * top_y),
+                    (x + w_, base - s * bottom_y),
+                ],
+                fill=roof,
+            )
+        c.draw.line(
+            [(cx, base - s * 1.4), (cx, base - s * 1.55)],
+            fill=(60, 50, 40),
+            width=max(1, c.u // 300),
+        )
+        c.draw.polygon(
+            [(cx, base - s * 1.55), (cx + s * 0.12, base - s * 1.51), (cx, base - s * 1.47)],
+            fill=(210, 40, 50),
+        )
+        c.draw.chord(
+            [cx - s * 0.1, base - s * 0.28, cx + s * 0.1, base - s * 0.08],
+            180,
+            360,
+            fill=(60, 40, 30),
+        )
         c.draw.rectangle([cx - s * 0.1, base - s * 0.18, cx + s * 0.1, base], fill=(60, 40, 30))
         for x, y in ((cx - s * 0.6, 0.7), (cx + s * 0.6, 0.7), (cx, 0.85)):
-            c.draw.chord([x - s * 0.03, base - s * y - s * 0.05, x + s * 0.03, base - s * y + s * 0.05], 180, 360, fill=lit or (40, 35, 40))
-            c.draw.rectangle([x - s * 0.03, base - s * y, x + s * 0.03, base - s * y + s * 0.06], fill=lit or (40, 35, 40))
+            c.draw.chord(
+                [x - s * 0.03, base - s * y - s * 0.05, x + s * 0.03, base - s * y + s * 0.05],
+                180,
+                360,
+                fill=lit or (40, 35, 40),
+            )
+            c.draw.rectangle(
+                [x - s * 0.03, base - s * y, x + s * 0.03, base - s * y + s * 0.06],
+                fill=lit or (40, 35, 40),
+            )
     else:
         wall = c.subject_color(rng.choice(((235, 220, 190), (200, 120, 90), (190, 200, 215))))
         mask, draw = c.mask()
         draw.rectangle([cx - s * 0.55, base - s * 0.6, cx + s * 0.55, base], fill=255)
         c.fill(mask, wall)
         c.volume(mask, depth=0.03, strength=0.45)
-        c.draw.polygon([(cx - s * 0.68, base - s * 0.58), (cx, base - s * 1.05), (cx + s * 0.68, base - s * 0.58)], fill=(150, 60, 50))
-        c.draw.polygon([(cx, base - s * 1.05), (cx + s * 0.68, base - s * 0.58), (cx + s * 0.3, base - s * 0.58)], fill=(120, 45, 40))
-        c.draw.rectangle([cx + s * 0.25, base - s * 1.0, cx + s * 0.37, base - s * 0.75], fill=(120, 80, 70))  # chimney
+        c.draw.polygon(
+            [
+                (cx - s * 0.68, base - s * 0.58),
+                (cx, base - s * 1.05),
+                (cx + s * 0.68, base - s * 0.58),
+            ],
+            fill=(150, 60, 50),
+        )
+        c.draw.polygon(
+            [
+                (cx, base - s * 1.05),
+                (cx + s * 0.68, base - s * 0.58),
+                (cx + s * 0.3, base - s * 0.58),
+            ],
+            fill=(120, 45, 40),
+        )
+        c.draw.rectangle(
+            [cx + s * 0.25, base - s * 1.0, cx + s * 0.37, base - s * 0.75], fill=(120, 80, 70)
+        )  # chimney
         c.draw.rectangle([cx - s * 0.1, base - s * 0.35, cx + s * 0.1, base], fill=(110, 70, 45))
         for dx in (-0.35, 0.35):
             for dy in (0.45,):
                 x, y = cx + dx * s, base - s * dy
-                c.draw.rectangle([x - s * 0.1, y - s * 0.08, x + s * 0.1, y + s * 0.1], fill=lit or (170, 210, 235), outline=(250, 250, 250), width=max(1, int(s * 0.015)))
-        c.draw.rectangle([cx - s * 0.1, base - s * 0.8, cx + s * 0.1, base - s * 0.68], fill=lit or (170, 210, 235))
+                c.draw.rectangle(
+                    [x - s * 0.1, y - s * 0.08, x + s * 0.1, y + s * 0.1],
+                    fill=lit or (170, 210, 235),
+                    outline=(250, 250, 250),
+                    width=max(1, int(s * 0.015)),
+                )
+        c.draw.rectangle(
+            [cx - s * 0.1, base - s * 0.8, cx + s * 0.1, base - s * 0.68],
+            fill=lit or (170, 210, 235),
+        )
         for side in (-1, 1):
             _round_tree(c, cx + side * s * 1.0, base, s * 0.7, (60, 130, 60))
 
@@ -1414,18 +2196,25 @@ def subject_vehicle(c: Canvas) -> None:
         dim = 0.5 if c.night else 1.0
         _hills(c, 0.55, _mix(_shade((80, 130, 90), dim), bottom, 0.5), 0.05, 0.8)
         _hills(c, 0.62, _mix(_shade((90, 150, 70), dim), bottom, 0.25), 0.03, 1.3)
-        c.draw.rectangle([0, c.y(0.7), c.w, c.h], fill=_shade((100, 150, 70) if not c.snow else (230, 235, 245), dim))
+        c.draw.rectangle(
+            [0, c.y(0.7), c.w, c.h],
+            fill=_shade((100, 150, 70) if not c.snow else (230, 235, 245), dim),
+        )
         c.ground = 0.8
     base = c.y(c.ground)
     road = (70, 70, 78)
     c.draw.rectangle([0, base - c.u * 0.03, c.w, base + c.u * 0.08], fill=road)
     s = c.u * 0.5
     cx = c.w * 0.5
-    if c.has("train", "기차", "열차", "railway", "locomotive", "전철", "지하철", "철도", "기관차", "tram"):
+    if c.has(
+        "train", "기차", "열차", "railway", "locomotive", "전철", "지하철", "철도", "기관차", "tram"
+    ):
         c.draw.rectangle([0, base - c.u * 0.03, c.w, base + c.u * 0.08], fill=(120, 105, 90))
         for i in range(int(30 * c.w / c.u)):
             x = i * c.u / 30
-            c.draw.rectangle([x, base - c.u * 0.005, x + c.u * 0.012, base + c.u * 0.04], fill=(90, 65, 45))
+            c.draw.rectangle(
+                [x, base - c.u * 0.005, x + c.u * 0.012, base + c.u * 0.04], fill=(90, 65, 45)
+            )
         c.draw.line([(0, base), (c.w, base)], fill=(200, 200, 210), width=max(2, int(c.u * 0.008)))
         body = c.subject_color((40, 90, 160))
         x = cx - s * 1.0
@@ -1434,18 +2223,42 @@ def subject_vehicle(c: Canvas) -> None:
             left = x + k * s * 0.95
             mask, draw = c.mask()
             if k == 0:  # the locomotive with a rounded nose
-                draw.rounded_rectangle([left - s * 0.2, base - s * 0.6, left + s * 0.85, base - s * 0.08], radius=s * 0.18, fill=255)
+                draw.rounded_rectangle(
+                    [left - s * 0.2, base - s * 0.6, left + s * 0.85, base - s * 0.08],
+                    radius=s * 0.18,
+                    fill=255,
+                )
             else:
-                draw.rounded_rectangle([left, base - s * 0.6, left + s * 0.85, base - s * 0.08], radius=s * 0.05, fill=255)
+                draw.rounded_rectangle(
+                    [left, base - s * 0.6, left + s * 0.85, base - s * 0.08],
+                    radius=s * 0.05,
+                    fill=255,
+                )
             c.fill(mask, body)
-            c.draw.rectangle([left - (s * 0.2 if k == 0 else 0), base - s * 0.26, left + s * 0.85, base - s * 0.21], fill=(240, 240, 240))
+            c.draw.rectangle(
+                [
+                    left - (s * 0.2 if k == 0 else 0),
+                    base - s * 0.26,
+                    left + s * 0.85,
+                    base - s * 0.21,
+                ],
+                fill=(240, 240, 240),
+            )
             c.volume(mask, depth=0.04, strength=0.5)
             for j in range(4 if k else 2):
                 wx = left + s * (0.05 + j * 0.2) + (s * 0.35 if k == 0 else 0)
-                c.draw.rectangle([wx, base - s * 0.52, wx + s * 0.14, base - s * 0.35], fill=(255, 225, 150) if c.night else (180, 220, 240))
+                c.draw.rectangle(
+                    [wx, base - s * 0.52, wx + s * 0.14, base - s * 0.35],
+                    fill=(255, 225, 150) if c.night else (180, 220, 240),
+                )
             for wx in (0.15, 0.7):
-                c.draw.ellipse([left + s * wx - s * 0.07, base - s * 0.14, left + s * wx + s * 0.07, base], fill=(40, 40, 45))
-        c.draw.ellipse([x - s * 0.22, base - s * 0.22, x - s * 0.14, base - s * 0.14], fill=(255, 240, 180))
+                c.draw.ellipse(
+                    [left + s * wx - s * 0.07, base - s * 0.14, left + s * wx + s * 0.07, base],
+                    fill=(40, 40, 45),
+                )
+        c.draw.ellipse(
+            [x - s * 0.22, base - s * 0.22, x - s * 0.14, base - s * 0.14], fill=(255, 240, 180)
+        )
         c.glow(x - s * 0.25, base - s * 0.18, s * 0.1, (255, 240, 180), 160)
     elif c.has("bicycle", "bike", "자전거", "cycling"):
         frame = c.subject_color((200, 50, 50))
@@ -1453,45 +2266,144 @@ def subject_vehicle(c: Canvas) -> None:
         back, front = (cx - s * 0.5, base - r), (cx + s * 0.5, base - r)
         width = max(2, int(s * 0.035))
         for wx, wy in (back, front):
-            c.draw.ellipse([wx - r, wy - r, wx + r, wy + r], outline=(30, 30, 30), width=max(3, int(s * 0.05)))
-            c.draw.ellipse([wx - r * 0.9, wy - r * 0.9, wx + r * 0.9, wy + r * 0.9], outline=(180, 180, 190), width=max(1, int(s * 0.01)))
+            c.draw.ellipse(
+                [wx - r, wy - r, wx + r, wy + r], outline=(30, 30, 30), width=max(3, int(s * 0.05))
+            )
+            c.draw.ellipse(
+                [wx - r * 0.9, wy - r * 0.9, wx + r * 0.9, wy + r * 0.9],
+                outline=(180, 180, 190),
+                width=max(1, int(s * 0.01)),
+            )
             for a in range(0, 360, 30):
-                c.draw.line([(wx, wy), (wx + math.cos(math.radians(a)) * r * 0.9, wy + math.sin(math.radians(a)) * r * 0.9)], fill=(190, 190, 200), width=1)
+                c.draw.line(
+                    [
+                        (wx, wy),
+                        (
+                            wx + math.cos(math.radians(a)) * r * 0.9,
+                            wy + math.sin(math.radians(a)) * r * 0.9,
+                        ),
+                    ],
+                    fill=(190, 190, 200),
+                    width=1,
+                )
         pedal = (cx - s * 0.05, base - r)
         seat_at, head_at = (cx - s * 0.2, base - r - s * 0.5), (cx + s * 0.35, base - r - s * 0.55)
-        for a, b in ((back, pedal), (pedal, seat_at), (back, seat_at), (seat_at, head_at), (pedal, head_at), (head_at, front)):
+        for a, b in (
+            (back, pedal),
+            (pedal, seat_at),
+            (back, seat_at),
+            (seat_at, head_at),
+            (pedal, head_at),
+            (head_at, front),
+        ):
             c.draw.line([a, b], fill=frame, width=width)
-        c.draw.line([seat_at, (seat_at[0] - s * 0.02, seat_at[1] - s * 0.08)], fill=(40, 40, 40), width=width)
-        c.draw.ellipse([seat_at[0] - s * 0.12, seat_at[1] - s * 0.12, seat_at[0] + s * 0.08, seat_at[1] - s * 0.06], fill=(40, 30, 30))
-        c.draw.line([head_at, (head_at[0] + s * 0.02, head_at[1] - s * 0.1), (head_at[0] - s * 0.1, head_at[1] - s * 0.13)], fill=(40, 40, 40), width=width)
-        c.draw.ellipse([pedal[0] - s * 0.05, pedal[1] - s * 0.05, pedal[0] + s * 0.05, pedal[1] + s * 0.05], outline=(60, 60, 60), width=width)
+        c.draw.line(
+            [seat_at, (seat_at[0] - s * 0.02, seat_at[1] - s * 0.08)],
+            fill=(40, 40, 40),
+            width=width,
+        )
+        c.draw.ellipse(
+            [
+                seat_at[0] - s * 0.12,
+                seat_at[1] - s * 0.12,
+                seat_at[0] + s * 0.08,
+                seat_at[1] - s * 0.06,
+            ],
+            fill=(40, 30, 30),
+        )
+        c.draw.line(
+            [
+                head_at,
+                (head_at[0] + s * 0.02, head_at[1] - s * 0.1),
+                (head_at[0] - s * 0.1, head_at[1] - s * 0.13),
+            ],
+            fill=(40, 40, 40),
+            width=width,
+        )
+        c.draw.ellipse(
+            [pedal[0] - s * 0.05, pedal[1] - s * 0.05, pedal[0] + s * 0.05, pedal[1] + s * 0.05],
+            outline=(60, 60, 60),
+            width=width,
+        )
         c.shadow(cx, base + s * 0.02, s * 0.9, s * 0.04, 110)
     else:
-        body = c.subject_color(rng.choice(((200, 40, 40), (40, 90, 180), (240, 190, 40), (230, 230, 235))))
+        body = c.subject_color(
+            rng.choice(((200, 40, 40), (40, 90, 180), (240, 190, 40), (230, 230, 235)))
+        )
         c.shadow(cx, base, s * 0.95, s * 0.06, 150)
         mask, draw = c.mask()
-        draw.rounded_rectangle([cx - s * 0.9, base - s * 0.42, cx + s * 0.9, base - s * 0.1], radius=s * 0.12, fill=255)
-        draw.polygon([(cx - s * 0.5, base - s * 0.4), (cx - s * 0.3, base - s * 0.7), (cx + s * 0.3, base - s * 0.7), (cx + s * 0.55, base - s * 0.4)], fill=255)
+        draw.rounded_rectangle(
+            [cx - s * 0.9, base - s * 0.42, cx + s * 0.9, base - s * 0.1], radius=s * 0.12, fill=255
+        )
+        draw.polygon(
+            [
+                (cx - s * 0.5, base - s * 0.4),
+                (cx - s * 0.3, base - s * 0.7),
+                (cx + s * 0.3, base - s * 0.7),
+                (cx + s * 0.55, base - s * 0.4),
+            ],
+            fill=255,
+        )
         c.fill(mask, body)
         c.volume(mask, depth=0.04, strength=0.6)
         glass = (150, 190, 220) if not c.night else (40, 50, 70)
-        c.draw.polygon([(cx - s * 0.43, base - s * 0.42), (cx - s * 0.27, base - s * 0.64), (cx - s * 0.02, base - s * 0.64), (cx - s * 0.02, base - s * 0.42)], fill=glass)
-        c.draw.polygon([(cx + s * 0.03, base - s * 0.42), (cx + s * 0.03, base - s * 0.64), (cx + s * 0.27, base - s * 0.64), (cx + s * 0.46, base - s * 0.42)], fill=glass)
-        c.draw.line([(cx - s * 0.35, base - s * 0.6), (cx - s * 0.15, base - s * 0.5)], fill=(235, 245, 255), width=max(1, int(s * 0.02)))
-        c.draw.line([(cx, base - s * 0.4), (cx, base - s * 0.12)], fill=_shade(body, 0.6), width=max(1, int(s * 0.01)))
-        c.draw.rectangle([cx - s * 0.2, base - s * 0.32, cx - s * 0.1, base - s * 0.3], fill=(220, 220, 220))
-        c.draw.ellipse([cx + s * 0.8, base - s * 0.35, cx + s * 0.9, base - s * 0.26], fill=(255, 245, 190))
-        c.draw.rectangle([cx - s * 0.9, base - s * 0.34, cx - s * 0.84, base - s * 0.26], fill=(220, 40, 40))
+        c.draw.polygon(
+            [
+                (cx - s * 0.43, base - s * 0.42),
+                (cx - s * 0.27, base - s * 0.64),
+                (cx - s * 0.02, base - s * 0.64),
+                (cx - s * 0.02, base - s * 0.42),
+            ],
+            fill=glass,
+        )
+        c.draw.polygon(
+            [
+                (cx + s * 0.03, base - s * 0.42),
+                (cx + s * 0.03, base - s * 0.64),
+                (cx + s * 0.27, base - s * 0.64),
+                (cx + s * 0.46, base - s * 0.42),
+            ],
+            fill=glass,
+        )
+        c.draw.line(
+            [(cx - s * 0.35, base - s * 0.6), (cx - s * 0.15, base - s * 0.5)],
+            fill=(235, 245, 255),
+            width=max(1, int(s * 0.02)),
+        )
+        c.draw.line(
+            [(cx, base - s * 0.4), (cx, base - s * 0.12)],
+            fill=_shade(body, 0.6),
+            width=max(1, int(s * 0.01)),
+        )
+        c.draw.rectangle(
+            [cx - s * 0.2, base - s * 0.32, cx - s * 0.1, base - s * 0.3], fill=(220, 220, 220)
+        )
+        c.draw.ellipse(
+            [cx + s * 0.8, base - s * 0.35, cx + s * 0.9, base - s * 0.26], fill=(255, 245, 190)
+        )
+        c.draw.rectangle(
+            [cx - s * 0.9, base - s * 0.34, cx - s * 0.84, base - s * 0.26], fill=(220, 40, 40)
+        )
         if c.night:
             c.glow(cx + s * 1.1, base - s * 0.3, s * 0.2, (255, 240, 190), 160)
         for wx in (-0.55, 0.55):
             x = cx + wx * s
-            c.draw.ellipse([x - s * 0.17, base - s * 0.27, x + s * 0.17, base + s * 0.07], fill=(25, 25, 28))
-            c.draw.ellipse([x - s * 0.09, base - s * 0.19, x + s * 0.09, base - s * 0.01], fill=(190, 190, 200))
-            c.draw.ellipse([x - s * 0.03, base - s * 0.13, x + s * 0.03, base - s * 0.07], fill=(90, 90, 100))
+            c.draw.ellipse(
+                [x - s * 0.17, base - s * 0.27, x + s * 0.17, base + s * 0.07], fill=(25, 25, 28)
+            )
+            c.draw.ellipse(
+                [x - s * 0.09, base - s * 0.19, x + s * 0.09, base - s * 0.01], fill=(190, 190, 200)
+            )
+            c.draw.ellipse(
+                [x - s * 0.03, base - s * 0.13, x + s * 0.03, base - s * 0.07], fill=(90, 90, 100)
+            )
         for i in range(5):  # speed lines
             y = base - s * (0.15 + i * 0.12)
-            c.draw.line([(cx - s * 1.0 - s * 0.1 * i, y), (cx - s * (1.4 + 0.1 * i), y)], fill=(240, 240, 240), width=max(1, int(s * 0.012)))
+            c.draw.line(
+                [(cx - s * 1.0 - s * 0.1 * i, y), (cx - s * (1.4 + 0.1 * i), y)],
+                fill=(240, 240, 240),
+                width=max(1, int(s * 0.012)),
+            )
 
 
 SETTING_SCENES: dict[str, Callable[[Canvas], None]] = {
@@ -1527,7 +2439,9 @@ def _noise(rng: random.Random, size: tuple[int, int], cells: int) -> Image.Image
     return small.resize(size, Image.Resampling.BICUBIC)
 
 
-def _grain(rng: random.Random, size: tuple[int, int], tile: int = 128, blur: float = 0) -> Image.Image:
+def _grain(
+    rng: random.Random, size: tuple[int, int], tile: int = 128, blur: float = 0
+) -> Image.Image:
     """Fine random grain, one random tile repeated."""
     piece = Image.frombytes("L", (tile, tile), rng.randbytes(tile * tile))
     if blur:
@@ -1548,10 +2462,14 @@ def _edges(image: Image.Image, threshold: int, thick: int = 1) -> Image.Image:
     (found on the picture scaled down by that much, then scaled back up: smooth and fast)."""
     gray = image.convert("L")
     if thick > 1:
-        gray = gray.resize((max(1, image.width // thick), max(1, image.height // thick)), Image.Resampling.BOX)
+        gray = gray.resize(
+            (max(1, image.width // thick), max(1, image.height // thick)), Image.Resampling.BOX
+        )
     edges = gray.filter(ImageFilter.FIND_EDGES).point(lambda v: 255 if v > threshold else 0)
     if thick > 1:
-        edges = edges.resize(image.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 90 else 0)
+        edges = edges.resize(image.size, Image.Resampling.BILINEAR).point(
+            lambda v: 255 if v > 90 else 0
+        )
     return edges
 
 
@@ -1566,10 +2484,14 @@ def style_watercolor(img: Image.Image, rng: random.Random, u: int) -> Image.Imag
     lightness, white paper grain showing through."""
     size = img.size
     small = img.resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX)
-    bleed = small.filter(ImageFilter.GaussianBlur(u / 4 * 0.012)).resize(size, Image.Resampling.BILINEAR)
+    bleed = small.filter(ImageFilter.GaussianBlur(u / 4 * 0.012)).resize(
+        size, Image.Resampling.BILINEAR
+    )
     soft = img.filter(ImageFilter.BoxBlur(u * 0.0015))
     wash = Image.blend(soft, bleed, 0.3)
-    rims = _edges(small.filter(ImageFilter.GaussianBlur(1)), 10).filter(ImageFilter.GaussianBlur(1.2))
+    rims = _edges(small.filter(ImageFilter.GaussianBlur(1)), 10).filter(
+        ImageFilter.GaussianBlur(1.2)
+    )
     rims = rims.resize(size, Image.Resampling.BILINEAR).point(lambda v: 255 - v * 55 // 100)
     wash = ImageChops.multiply(wash, Image.merge("RGB", (rims, rims, rims)))
     wash = Image.blend(wash, Image.new("RGB", size, (250, 247, 240)), 0.25)
@@ -1625,7 +2547,9 @@ def style_anime(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     bright = ImageEnhance.Brightness(bright).enhance(1.08)
     cel = bright.quantize(20, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).convert("RGB")
     small = cel.resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX)
-    bloom = small.point(lambda v: max(0, v - 150) * 2).filter(ImageFilter.GaussianBlur(u / 4 * 0.02))
+    bloom = small.point(lambda v: max(0, v - 150) * 2).filter(
+        ImageFilter.GaussianBlur(u / 4 * 0.02)
+    )
     out = ImageChops.screen(cel, bloom.resize(size, Image.Resampling.BILINEAR))
     out.paste((35, 30, 50), mask=_edges(img, 40, max(1, u // 500)))
     return out
@@ -1669,7 +2593,9 @@ def style_line(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     lines = _edges(smooth, 14, max(1, u // 450))
     paper = _paper(size, rng)
     gray = img.convert("L").resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX)
-    shadow = gray.point(lambda v: 90 if v < 70 else (45 if v < 110 else 0)).resize(size, Image.Resampling.NEAREST)
+    shadow = gray.point(lambda v: 90 if v < 70 else (45 if v < 110 else 0)).resize(
+        size, Image.Resampling.NEAREST
+    )
     hatch = Image.new("L", size, 0)
     draw = ImageDraw.Draw(hatch)
     step = max(4, u // 90)
@@ -1695,13 +2621,17 @@ def style_3d(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     slope = ImageChops.subtract(height, behind, scale=0.3, offset=128)
     slope = slope.filter(ImageFilter.GaussianBlur(1)).resize(size, Image.Resampling.BILINEAR)
     crease = _edges(gray, 20).filter(ImageFilter.GaussianBlur(max(1, u / 4 * 0.01)))
-    crease = crease.resize(size, Image.Resampling.BILINEAR).point(lambda v: 255 - min(255, v * 2) * 35 // 100)
+    crease = crease.resize(size, Image.Resampling.BILINEAR).point(
+        lambda v: 255 - min(255, v * 2) * 35 // 100
+    )
     smooth = img.filter(ImageFilter.BoxBlur(u * 0.0015))
     out = ImageChops.overlay(smooth, Image.merge("RGB", (slope, slope, slope)))
     out = ImageChops.multiply(out, Image.merge("RGB", (crease, crease, crease)))
     out = ImageEnhance.Contrast(ImageEnhance.Color(out).enhance(1.25)).enhance(1.05)
     bloom = out.resize(small_size, Image.Resampling.BOX).point(lambda v: max(0, v - 170) * 2)
-    bloom = bloom.filter(ImageFilter.GaussianBlur(u / 4 * 0.015)).resize(size, Image.Resampling.BILINEAR)
+    bloom = bloom.filter(ImageFilter.GaussianBlur(u / 4 * 0.015)).resize(
+        size, Image.Resampling.BILINEAR
+    )
     return ImageChops.screen(out, bloom)
 
 
@@ -1748,7 +2678,9 @@ def paint(prompt: str, width: int, height: int, style: str = "") -> Image.Image:
         scene_landscape(canvas)
     image = canvas.img
     if key in STYLE_PASSES:
-        image = STYLE_PASSES[key](image, random.Random(_seed("style", prompt, key, width, height)), canvas.u)
+        image = STYLE_PASSES[key](
+            image, random.Random(_seed("style", prompt, key, width, height)), canvas.u
+        )
     if image.size != (width, height):
         image = image.resize((width, height), Image.Resampling.LANCZOS)
     return image
