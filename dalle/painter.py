@@ -1728,7 +1728,7 @@ def subject_person(c: Canvas) -> None:
         "아가씨",
         "할머니",
     )
-    s = c.u
+    s = c.u if c.w >= c.h else min(c.w * 1.2, c.h * 0.7)  # a tall portrait fills its height
     cx, cy = c.w * 0.5, c.h - s * 0.58
     skin = rng.choice(((240, 200, 170), (225, 180, 145), (190, 140, 105), (140, 95, 70)))
     hair = rng.choice(((40, 30, 25), (90, 60, 35), (160, 110, 60), (30, 30, 35)))
@@ -2593,16 +2593,16 @@ def style_line(img: Image.Image, rng: random.Random, u: int) -> Image.Image:
     lines = _edges(smooth, 14, max(1, u // 450))
     paper = _paper(size, rng)
     gray = img.convert("L").resize((size[0] // 4, size[1] // 4), Image.Resampling.BOX)
-    shadow = gray.point(lambda v: 90 if v < 70 else (45 if v < 110 else 0)).resize(
+    shadow = gray.point(lambda v: 160 if v < 60 else (90 if v < 100 else 0)).resize(
         size, Image.Resampling.NEAREST
     )
     hatch = Image.new("L", size, 0)
     draw = ImageDraw.Draw(hatch)
-    step = max(4, u // 90)
+    step = max(4, u // 60)
     for k in range(-size[1], size[0], step):
         draw.line([(k, size[1]), (k + size[1], 0)], fill=255, width=max(1, u // 700))
     hatch = ImageChops.multiply(hatch, shadow)
-    paper.paste((70, 70, 80), mask=hatch)
+    paper.paste((90, 90, 100), mask=hatch)
     paper.paste((40, 40, 50), mask=lines)
     return paper
 
