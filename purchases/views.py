@@ -3,23 +3,21 @@ import logging
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.services import shipping_address_get
-from lib.caching import viewer_key
+from lib.caching import cache_per_viewer
 from lib.private_files import private_file_response
 from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices
 from purchases import selectors, services
-from purchases.cache import ALL, orders_html
+from purchases.cache import all_orders_state, customer_orders_state, orders_cache_seconds
 from purchases.forms import OrderAddressForm, OrderFilterForm, OrderForm
 from purchases.models import Order
 
@@ -124,23 +122,11 @@ def order_cancel(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
+@cache_per_viewer(state=customer_orders_state, seconds=orders_cache_seconds)
 def order_list(request: HttpRequest) -> HttpResponse:
     orders = selectors.orders_list(user=request.user)
-
-    def page_html() -> str:
-        page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render_to_string("purchases/order_list.html", {"page": page}, request=request)
-
-    if len(get_messages(request)):
-        return HttpResponse(page_html())
-    html = orders_html(
-        version_scope=f"customer:{request.user.pk}",
-        viewer=viewer_key(request),
-        orders=orders,
-        identity=request.get_full_path(),
-        render=page_html,
-    )
-    return HttpResponse(html)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "purchases/order_list.html", {"page": page})
 
 
 @login_required
@@ -178,6 +164,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+@cache_per_viewer(state=all_orders_state, seconds=orders_cache_seconds)
 def manager_orders(request: HttpRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET).filters()
     status, date_from, date_to, query = (
@@ -187,28 +174,16 @@ def manager_orders(request: HttpRequest) -> HttpResponse:
     filters = request.GET.copy()
     filters.pop("page", None)
 
-    def page_html() -> str:
-        context = {
-            "page": Paginator(orders, 50).get_page(request.GET.get("page")),
-            "query_string": filters.urlencode(),
-            "status": status,
-            "date_from": date_from,
-            "date_to": date_to,
-            "query": query,
-            "statuses": Order.Status.choices,
-        }
-        return render_to_string("purchases/manager_orders.html", context, request=request)
-
-    if len(get_messages(request)):
-        return HttpResponse(page_html())
-    html = orders_html(
-        version_scope=ALL,
-        viewer=viewer_key(request),
-        orders=orders,
-        identity=request.get_full_path(),
-        render=page_html,
-    )
-    return HttpResponse(html)
+    context = {
+        "page": Paginator(orders, 50).get_page(request.GET.get("page")),
+        "query_string": filters.urlencode(),
+        "status": status,
+        "date_from": date_from,
+        "date_to": date_to,
+        "query": query,
+        "statuses": Order.Status.choices,
+    }
+    return render(request, "purchases/manager_orders.html", context)
 
 
 @require_POST

@@ -141,6 +141,18 @@ def test_manager_moves_a_print_through_production(manager_client, paid_print, ru
     ]
 
 
+def test_a_change_message_shows_once_over_the_cached_list(manager_client, paid_print, any_cache):
+    """After a move the list shows its message once; the next visit has the new status only."""
+    listing = reverse("manager_orders")
+    assert "Mark in production" in manager_client.get(listing).content.decode()
+    advance = reverse("manager_order_advance", args=[paid_print.public_id])
+    moved = manager_client.post(advance, {"to": "in_production", "next": listing}, follow=True)
+    assert "is now in production" in moved.content.decode()
+    again = manager_client.get(listing).content.decode()
+    assert "is now in production" not in again
+    assert "In production" in again
+
+
 def test_shoppers_cannot_advance_orders(user_client, paid_print):
     """Only staff can move orders."""
     response = user_client.post(
