@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the site form renderer below
     "django.contrib.postgres",
     "django_htmx",
     "rest_framework",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "core.urls"
+# Forms render through the project templates: one error summary and field layout for all.
+FORM_RENDERER = "core.form_renderer.SiteFormRenderer"
 WSGI_APPLICATION = "core.wsgi.application"
 
 TEMPLATES = [
