@@ -10,6 +10,7 @@ from django.utils import timezone
 from chatbot.llm import ChatUnavailable, OrderTools, Reply, ShopFacts, get_chat_provider
 from chatbot.models import FAQ, Conversation, Message, SupportRequest
 from lib.mail import mail_enqueue
+from lib.throttle import count_add
 from products.models import Format, ShopSettings
 from products.money import format_amount
 from purchases import selectors as order_selectors
@@ -101,7 +102,9 @@ def order_tools_for(user) -> OrderTools | None:
     return OrderTools(recent_orders=recent_orders, order_status=order_status)
 
 
-def _check_limits(*, conversation: Conversation, user, session_key: str, text: str) -> None:
+def _check_limits(
+    *, conversation: Conversation, user, session_key: str, text: str, client_ip: str = ""
+) -> None:
     if len(text) > settings.CHATBOT_MAX_MESSAGE_CHARS:
         raise ChatRefused(
             f"Please keep your message under {settings.CHATBOT_MAX_MESSAGE_CHARS} characters (it has {len(text)})."
@@ -113,19 +116,36 @@ def _check_limits(*, conversation: Conversation, user, session_key: str, text: s
         if user.is_authenticated
         else mine.filter(conversation__session_key=session_key, conversation__user=None)
     )
+    minutes = settings.CHATBOT_RATE_WINDOW_SECONDS // 60
     if mine.count() >= settings.CHATBOT_RATE_LIMIT:
-        minutes = settings.CHATBOT_RATE_WINDOW_SECONDS // 60
         raise ChatRefused(
             f"You have sent {settings.CHATBOT_RATE_LIMIT} messages in {minutes} minutes. Please wait a little before the next one."
         )
+    # Visitors are also counted per client address: a new cookie is not a new allowance.
+    if client_ip and not user.is_authenticated:
+        sent = count_add(
+            scope="chat", ident=client_ip, window_seconds=settings.CHATBOT_RATE_WINDOW_SECONDS
+        )
+        if sent > settings.CHATBOT_RATE_LIMIT_PER_IP:
+            raise ChatRefused(
+                f"Your network has sent {settings.CHATBOT_RATE_LIMIT_PER_IP} messages in {minutes} minutes. Please wait a little before the next one."
+            )
 
 
-def chat_send(*, conversation: Conversation, user, session_key: str, text: str) -> Message:
+def chat_send(
+    *, conversation: Conversation, user, session_key: str, text: str, client_ip: str = ""
+) -> Message:
     """Save the customer's message, then the bot's reply (or a polite fallback)."""
     text = text.strip()
     if not text:
         raise ChatRefused("Type a question first.")
-    _check_limits(conversation=conversation, user=user, session_key=session_key, text=text)
+    _check_limits(
+        conversation=conversation,
+        user=user,
+        session_key=session_key,
+        text=text,
+        client_ip=client_ip,
+    )
     Message.objects.create(conversation=conversation, role=Message.Role.USER, content=text)
     recent = list(
         conversation.messages.order_by("-created_at", "-id")[: settings.CHATBOT_CONTEXT_MESSAGES]
