@@ -119,9 +119,7 @@ def generation_request(
     ImageEvent.objects.create(image=image, to_status=Status.QUEUED, note="requested")
     transaction.on_commit(lambda: tasks.generate_image.enqueue(image_id=image.pk))
     if client_ip:
-        transaction.on_commit(
-            lambda: count_add(scope="generations", ident=client_ip, window_seconds=86400)
-        )
+        count_add(scope="generations", ident=client_ip, window_seconds=86400)
     return image
 
 

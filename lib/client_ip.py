@@ -57,3 +57,9 @@ def client_ip(request: HttpRequest) -> str:
         if not _trusted(address, networks):
             break
     return str(peer)
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username django-axes records, cut to fit its column (a long one is no name)."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value)[:150]

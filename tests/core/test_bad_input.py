@@ -86,9 +86,28 @@ def test_wrong_types_and_huge_values_never_give_a_server_error(clients):
     junk = {
         name: value
         for name in (
-            "prompt", "size", "quantity", "format", "name", "message", "email", "username",
-            "password", "password1", "password2", "status", "visibility", "action", "q",
-            "page", "country", "full_name", "line1", "city", "postal_code", "note",
+            "prompt",
+            "size",
+            "quantity",
+            "format",
+            "name",
+            "message",
+            "email",
+            "username",
+            "password",
+            "password1",
+            "password2",
+            "status",
+            "visibility",
+            "action",
+            "q",
+            "page",
+            "country",
+            "full_name",
+            "line1",
+            "city",
+            "postal_code",
+            "note",
         )
         for value in ["x" * 5000]
     }
