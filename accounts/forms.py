@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
@@ -71,3 +73,9 @@ class ApiTokenForm(forms.Form):
         help_text="What the key is for, e.g. “My phone app”.",
         error_messages={"required": "Name the key, so you can tell it apart later."},
     )
+    # A fresh value each time the form is shown: sending the same form twice makes one key.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["once"].initial = secrets.token_urlsafe(16)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from chatbot import tasks
 from chatbot.models import Conversation, Message, SupportRequest
 from lib.mail import mail_enqueue
+from lib.throttle import count_add
 
 
 class ChatRefused(Exception):
@@ -47,7 +48,7 @@ def conversation_new(*, user, session) -> Conversation:
     return Conversation.objects.create(session_key=session.session_key)
 
 
-def _check_limits(*, user, session_key: str, text: str) -> None:
+def _check_limits(*, user, session_key: str, text: str, client_ip: str = "") -> None:
     limit = settings.CHATBOT_MAX_MESSAGE_CHARS
     if len(text) > limit:
         raise ChatRefused(
@@ -61,21 +62,33 @@ def _check_limits(*, user, session_key: str, text: str) -> None:
         if user.is_authenticated
         else mine.filter(conversation__session_key=session_key, conversation__user=None)
     )
+    minutes = settings.CHATBOT_RATE_WINDOW_SECONDS // 60
     if mine.count() >= settings.CHATBOT_RATE_LIMIT:
-        minutes = settings.CHATBOT_RATE_WINDOW_SECONDS // 60
         raise ChatRefused(
             ChatRefused.RATE_LIMITED,
             f"You have sent {settings.CHATBOT_RATE_LIMIT} messages in {minutes} minutes. Please wait a little before the next one.",
         )
+    # Visitors are also counted per client address: a new cookie is not a new allowance.
+    if client_ip and not user.is_authenticated:
+        sent = count_add(
+            scope="chat", ident=client_ip, window_seconds=settings.CHATBOT_RATE_WINDOW_SECONDS
+        )
+        if sent > settings.CHATBOT_RATE_LIMIT_PER_IP:
+            raise ChatRefused(
+                ChatRefused.RATE_LIMITED,
+                f"Your network has sent {settings.CHATBOT_RATE_LIMIT_PER_IP} messages in {minutes} minutes. Please wait a little before the next one.",
+            )
 
 
 @transaction.atomic
-def chat_send(*, conversation: Conversation, user, session_key: str, text: str) -> Message:
+def chat_send(
+    *, conversation: Conversation, user, session_key: str, text: str, client_ip: str = ""
+) -> Message:
     """Save the customer's message; the bot's reply is made by a task once it is committed."""
     text = text.strip()
     if not text:
         raise ChatRefused(ChatRefused.EMPTY, "Type a question first.")
-    _check_limits(user=user, session_key=session_key, text=text)
+    _check_limits(user=user, session_key=session_key, text=text, client_ip=client_ip)
     message = Message.objects.create(
         conversation=conversation, role=Message.Role.USER, content=text
     )

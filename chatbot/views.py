@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chatbot import selectors, services
 from chatbot.forms import HandoffForm, MessageForm
+from lib.client_ip import client_ip
 
 REFUSAL_STATUS = {
     services.ChatRefused.EMPTY: 400,
@@ -53,6 +54,7 @@ def chat_message(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 session_key=request.session.session_key or "",
                 text=form.cleaned_data["message"],
+                client_ip=client_ip(request),
             )
         except services.ChatRefused as refusal:
             error, status = refusal.message, REFUSAL_STATUS[refusal.code]

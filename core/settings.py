@@ -4,11 +4,14 @@ With no environment at all the site runs as a self-contained demo: SQLite, local
 console e-mail, the offline image generator, the simulated checkout and the offline bot.
 """
 
+from datetime import timedelta
+
 import dj_database_url
 from django.utils.csp import CSP
 
 from core.env import (
     BASE_DIR,
+    MissingSetting,
     env_bool,
     env_first,
     env_float,
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
     "core",
     "accounts",
     "dalle",
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that load balancers reach /healthz whatever Host header they send.
     "core.middleware.HealthCheckMiddleware",
+    # Next: malformed or oversized requests are refused before anything reads them.
+    "lib.middleware.BadInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -135,7 +143,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.CachedModelBackend",
+]
 # The signed-in user is read from the cache; saving the user drops it at once.
 AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 60)
 LOGIN_URL = "login"
@@ -266,6 +278,44 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI Gallery <no-reply@aigalle
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "help@aigallery.local")
 
+# Bad input (lib/middleware.py): bodies over this size are refused with 413, by their
+# Content-Length or while they stream; Django's own form limit is the same number.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+REQUEST_MAX_QUERY_BYTES = env_int("REQUEST_MAX_QUERY_BYTES", 4096)
+
+# Client addresses (lib/client_ip.py): X-Forwarded-For is believed only from these proxies.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+
+# Log-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, log-in is refused for AXES_COOLOFF_MINUTES; a manager can unlock
+# at once in the admin (Axes > Access attempts) or with `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lib.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "lib.client_ip.login_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Throttles per client address (lib/throttle.py, on django-ratelimit and the cache):
+# "N/s", "N/m", "N/h" or "N/d".
+RATELIMIT_IP_META_KEY = "lib.client_ip.client_ip"
+SIGNUP_RATE = env_str("SIGNUP_RATE", "5/h")
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
+API_KEY_CREATE_RATE = env_str("API_KEY_CREATE_RATE", "10/h")
+
+# E-mail verification before the first generation: "required" (a signed link is e-mailed),
+# "link-shown" (also shown on the page: development and console e-mail only) or "none".
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION") or (
+    "link-shown" if DEBUG or MAILER_BACKEND.endswith("console.EmailBackend") else "required"
+)
+if ACCOUNT_EMAIL_VERIFICATION not in ("required", "link-shown", "none"):
+    raise MissingSetting("ACCOUNT_EMAIL_VERIFICATION must be required, link-shown or none.")
+ACCOUNT_VERIFICATION_DAYS = env_int("ACCOUNT_VERIFICATION_DAYS", 7)
+
 # Security. These apply in every mode; the HTTPS ones only matter behind TLS in production.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -331,6 +381,8 @@ GENERATION_STORE_RETRY_SECONDS = env_float("GENERATION_STORE_RETRY_SECONDS", 1.0
 GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", int(OPENAI_TIMEOUT) + 300)
 GENERATION_DAILY_LIMIT_PER_USER = env_int("GENERATION_DAILY_LIMIT_PER_USER", 25)
 GENERATION_DAILY_LIMIT_SITE = env_int("GENERATION_DAILY_LIMIT_SITE", 2000)
+# Many accounts from one address share this daily cap.
+GENERATION_DAILY_LIMIT_PER_IP = env_int("GENERATION_DAILY_LIMIT_PER_IP", 60)
 
 # Shop and payments (products/, purchases/). Stripe when a secret key is set; otherwise a
 # simulated checkout marked TEST MODE drives the same fulfilment code.
@@ -394,6 +446,8 @@ CHATBOT_CONTEXT_MESSAGES = env_int("CHATBOT_CONTEXT_MESSAGES", 10)
 CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 1000)
 CHATBOT_RATE_LIMIT = env_int("CHATBOT_RATE_LIMIT", 20)
 CHATBOT_RATE_WINDOW_SECONDS = env_int("CHATBOT_RATE_WINDOW_SECONDS", 600)
+# Visitors from one address share this many messages per window, whatever their cookies.
+CHATBOT_RATE_LIMIT_PER_IP = env_int("CHATBOT_RATE_LIMIT_PER_IP", 60)
 
 DEMO_MANAGER_USERNAME = env_str("DEMO_MANAGER_USERNAME", "manager")
 DEMO_MANAGER_PASSWORD = env_str("DEMO_MANAGER_PASSWORD")

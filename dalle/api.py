@@ -8,6 +8,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from dalle import selectors, services
 from dalle.models import PROMPT_MAX_LENGTH, GeneratedImage
 from lib.api import error_response
+from lib.client_ip import client_ip
 
 
 class GenerationSerializer(serializers.ModelSerializer):
@@ -74,8 +75,12 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         incoming = GenerationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            image = services.generation_request(user=request.user, **incoming.validated_data)
+            image = services.generation_request(
+                user=request.user, client_ip=client_ip(request), **incoming.validated_data
+            )
         except services.GenerationRefused as refusal:
+            if refusal.code == "email_unverified":
+                return error_response(refusal.code, refusal.message, status.HTTP_403_FORBIDDEN)
             retry_at = refusal.retry_at.isoformat() if refusal.retry_at else None
             return error_response(
                 "limit_reached",

@@ -23,6 +23,7 @@ from dalle.lifecycle import (  # noqa: F401  (the services' public names)
 from dalle.models import GeneratedImage, ImageEvent
 from dalle.providers import provider_identity
 from dalle.selectors import DAY, Allowance, allowance_of
+from lib.throttle import count_add, count_get
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -35,10 +36,18 @@ STORE_ATTEMPTS = 3
 class GenerationRefused(Exception):
     """A request that may not start now; the message is for the shopper."""
 
-    def __init__(self, message: str, retry_at: datetime | None = None) -> None:
+    def __init__(
+        self, message: str, retry_at: datetime | None = None, code: str = "limit_reached"
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retry_at = retry_at
+        self.code = code
+
+
+UNVERIFIED_MESSAGE = (
+    "Please confirm your e-mail address first: follow the link we sent you when you signed up."
+)
 
 
 def _retry_at(counted, limit: int) -> datetime | None:
@@ -58,10 +67,24 @@ def allowance_for(user: User) -> Allowance:
 
 
 @transaction.atomic
-def generation_request(*, user: User, prompt: str, size: str) -> GeneratedImage:
-    """Queue a generation if the switch and the daily limits allow it; never waits for it."""
+def generation_request(
+    *, user: User, prompt: str, size: str, client_ip: str = ""
+) -> GeneratedImage:
+    """Queue a generation if the switch and the daily limits allow it; never waits for it.
+
+    A verified e-mail comes first, so that new accounts cannot multiply the daily allowance,
+    and all accounts from one client address share GENERATION_DAILY_LIMIT_PER_IP.
+    """
+    if settings.ACCOUNT_EMAIL_VERIFICATION != "none" and not user.email_verified:
+        raise GenerationRefused(UNVERIFIED_MESSAGE, code="email_unverified")
     if generation_paused():
         raise GenerationRefused(UNAVAILABLE_MESSAGE)
+    if client_ip and count_get(scope="generations", ident=client_ip) >= (
+        settings.GENERATION_DAILY_LIMIT_PER_IP
+    ):
+        raise GenerationRefused(
+            "Your network has used all the images it may create today. Please come back tomorrow."
+        )
     # One request at a time per user, so two quick clicks cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
     window = GeneratedImage.objects.filter(
@@ -88,6 +111,8 @@ def generation_request(*, user: User, prompt: str, size: str) -> GeneratedImage:
     image.save()
     ImageEvent.objects.create(image=image, to_status=Status.QUEUED, note="requested")
     transaction.on_commit(lambda: tasks.generate_image.enqueue(image_id=image.pk))
+    if client_ip:
+        count_add(scope="generations", ident=client_ip, window_seconds=86400)
     return image
 
 

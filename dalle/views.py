@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from dalle import selectors, services
 from dalle.forms import PromptForm
 from dalle.models import GeneratedImage
+from lib.client_ip import client_ip
 from lib.private_files import private_file_response
 
 PAGE_SIZE = 24
@@ -36,9 +37,15 @@ def image_create(request: HttpRequest) -> HttpResponse:
         return render(request, "dalle/create.html", context, status=400)
     try:
         image = services.generation_request(
-            user=request.user, prompt=form.cleaned_data["prompt"], size=form.cleaned_data["size"]
+            user=request.user,
+            prompt=form.cleaned_data["prompt"],
+            size=form.cleaned_data["size"],
+            client_ip=client_ip(request),
         )
     except services.GenerationRefused as refusal:
+        if refusal.code == "email_unverified":
+            messages.info(request, refusal.message)
+            return redirect("email_verify_pending")
         form.add_error(None, _refusal_text(refusal))
         return render(request, "dalle/create.html", context, status=429)
     return redirect(image)
