@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from chatbot.intents import normalize
 
 if TYPE_CHECKING:
-    from chatbot.llm import FormatFact, ShopFacts
+    from chatbot.facts import FormatFact, ShopFacts
 
 HANDOFF = {
     "en": (
