@@ -57,3 +57,13 @@ def image_files_for(*, user, public_id) -> GeneratedImage:
     ):
         raise Http404("No such image")
     return image
+
+
+def image_preview_for(*, user, public_id) -> GeneratedImage:
+    """Public images' previews for anyone; private ones for the owner and managers."""
+    if user.is_authenticated and user.is_staff:
+        image = GeneratedImage.objects.filter(public_id=public_id).first()
+        if image is None:
+            raise Http404("No such image")
+        return image
+    return image_visible_to(user=user, public_id=public_id)

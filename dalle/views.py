@@ -90,8 +90,9 @@ def image_original(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def image_preview(request: HttpRequest, public_id) -> HttpResponse:
-    """The preview of an image that has no public thumbnail (private): the owner's only."""
-    image = selectors.image_visible_to(user=request.user, public_id=public_id)
+    """The preview of an image that has no public thumbnail (private): for its owner and
+    managers (the manager pages show every order's artwork)."""
+    image = selectors.image_preview_for(user=request.user, public_id=public_id)
     if not image.preview:
         raise Http404("No preview")
     return private_file_response(image.preview)

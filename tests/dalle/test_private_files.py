@@ -129,3 +129,15 @@ def test_old_layout_is_moved_without_loss_and_moving_again_changes_nothing(setti
         row.refresh_from_db()
         assert (row.image.name, row.preview.name, row.thumbnail.name) == before[row.pk]
     assert os.listdir(settings.PRIVATE_MEDIA_ROOT)
+
+
+def test_private_previews_show_on_my_images_and_to_managers(client, user, manager):
+    """The owner's My images and the manager pages show a private image's preview."""
+    image = ImageFactory(owner=user, visibility=PRIVATE)
+    client.force_login(user)
+    page = client.get("/images/").content.decode()
+    assert image.thumbnail_src in page
+    client.force_login(manager)
+    preview = client.get(image.thumbnail_src)
+    assert preview.status_code == 200
+    body_of(preview)
