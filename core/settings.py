@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "django_tasks_db_async",
     "core",
     "accounts",
     "dalle",
@@ -112,9 +113,13 @@ else:
     database = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "db.sqlite3",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
     }
 if database["ENGINE"] == "django.db.backends.sqlite3":
+    # Every write transaction takes the lock up front: concurrent workers' claims then wait
+    # their turn instead of failing with "database is locked" (also for a sqlite:// URL).
+    database.setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
     # A file, not memory, so that a worker process started by a test sees the test data.
     database["TEST"] = {"NAME": BASE_DIR / "test_db.sqlite3"}
 DATABASES = {"default": database}
@@ -175,11 +180,33 @@ else:
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {"default": MEDIA_BACKEND, "staticfiles": {"BACKEND": STATICFILES_BACKEND}}
 
-# Background tasks: Django's task framework on the database; `manage.py db_worker` runs them.
+# Background tasks: Django's task framework on the database, one queue per kind of work, so
+# that an e-mail never waits behind a minute-long generation. `manage.py task_worker QUEUE`
+# runs one worker process for a queue (django-tasks-db-async's `db_async_worker`: one process
+# holds `concurrency` jobs at once, each on its own thread). A job's time limit is its gateway's
+# timeout (OPENAI_TIMEOUT, the SMTP timeout); a stopping worker finishes its running jobs, so
+# platforms give it that long before killing it (terminationGracePeriodSeconds in deploy/k8s).
+TASK_QUEUES = {
+    # Waiting on the image provider for seconds to minutes: I/O-bound, many at once.
+    "generation": {
+        "concurrency": env_int("WORKER_GENERATION_CONCURRENCY", 50),
+        "interval": env_float("WORKER_GENERATION_INTERVAL", 1.0),
+    },
+    # A person is waiting: chat replies, e-mails, password resets. Short jobs, polled often.
+    "interactive": {
+        "concurrency": env_int("WORKER_INTERACTIVE_CONCURRENCY", 8),
+        "interval": env_float("WORKER_INTERACTIVE_INTERVAL", 0.5),
+    },
+    # Lab submissions and print masters: few, slow, and never urgent to the second.
+    "fulfilment": {
+        "concurrency": env_int("WORKER_FULFILMENT_CONCURRENCY", 4),
+        "interval": env_float("WORKER_FULFILMENT_INTERVAL", 2.0),
+    },
+}
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": list(TASK_QUEUES),
     }
 }
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -149,6 +149,7 @@ def generation_run(*, image_id: int) -> None:
     image = _claim(image_id)
     if image is None:
         return
+    _release_connection()
     try:
         picture = get_provider().generate(
             prompt=image.prompt, size=image.size, user_ref=f"aigallery-user-{image.owner_id}"
@@ -162,6 +163,16 @@ def generation_run(*, image_id: int) -> None:
         _fail_or_retry(image, ProviderError(ProviderError.BAD_RESPONSE, "unexpected error"))
         raise
     _finish(image, picture, stored)
+
+
+def _release_connection() -> None:
+    """Give the database connection back while the provider works (seconds to minutes).
+
+    One worker process runs dozens of generations at once, each on its own thread: held idle,
+    their connections would empty the pool (or the server's max_connections) for nothing.
+    """
+    if not connection.in_atomic_block:  # inside a test's transaction, keep it
+        connection.close()
 
 
 @transaction.atomic

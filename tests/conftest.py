@@ -172,7 +172,7 @@ def worker_process(tmp_path):
         env = process_env(MEDIA_ROOT=str(tmp_path / "media"), **extra_env)
         process = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
-            + ["--interval", "0.2"],
+            + ["--interval", "0.2", "--queue-name", "*"],  # every queue, one job at a time
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

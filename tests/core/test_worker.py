@@ -1,7 +1,13 @@
+import signal
+import subprocess
+import sys
+
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from tests.conftest import wait_for
+from core.tasks import email_send
+from tests.conftest import ROOT, process_env, wait_for
+from tests.core.worker_tasks import nap
 
 
 @pytest.mark.django_db(transaction=True)
@@ -13,6 +19,7 @@ def test_task_enqueued_by_a_request_runs_in_a_real_worker_process(
     assert response.status_code == 302
     queued = DBTaskResult.objects.get()
     assert queued.status == "READY"
+    assert queued.queue_name == "interactive"
 
     outbox = tmp_path / "mail"
     worker_process(
@@ -30,3 +37,82 @@ def test_task_enqueued_by_a_request_runs_in_a_real_worker_process(
     sent = "".join(path.read_text() for path in outbox.iterdir())
     assert f"To: {user.email}" in sent
     assert "/accounts/reset/" in sent
+
+
+@pytest.fixture
+def queue_worker(tmp_path):
+    """`manage.py task_worker QUEUE` as production runs it, on the test database."""
+    started = []
+
+    def start(queue: str, *args: str, **extra_env: str) -> subprocess.Popen:
+        env = process_env(MEDIA_ROOT=str(tmp_path / "media"), **extra_env)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "task_worker", queue, "--interval", "0.2", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)
+
+
+def statuses(results) -> list[str]:
+    return [DBTaskResult.objects.get(pk=result.id).status for result in results]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_worker_process_runs_many_waiting_jobs_at_once(queue_worker):
+    """20 jobs that each wait 2 s all run at the same moment in a single worker process."""
+    results = [nap.enqueue(2) for _ in range(20)]
+    queue_worker("generation", "--concurrency", "20")
+
+    wait_for(lambda: set(statuses(results)) == {"SUCCESSFUL"}, timeout=40)
+    spans = [DBTaskResult.objects.get(pk=result.id).return_value for result in results]
+    last_start = max(start for start, _ in spans)
+    first_end = min(end for _, end in spans)
+    assert last_start < first_end, "every job was running when the first one ended"
+    workers = {DBTaskResult.objects.get(pk=r.id).worker_ids[0].rsplit("-", 1)[0] for r in results}
+    assert len(workers) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_is_sent_while_generations_are_still_waiting_their_turn(queue_worker, tmp_path):
+    """An e-mail enqueued behind a backlog of generations goes out before the backlog drains."""
+    backlog = [nap.enqueue(3) for _ in range(6)]
+    outbox = tmp_path / "mail"
+    mail_env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox),
+    }
+    queue_worker("generation", "--concurrency", "2", **mail_env)
+    queue_worker("interactive", **mail_env)
+    wait_for(lambda: "RUNNING" in statuses(backlog))
+
+    email = email_send.enqueue(subject="Your order", body="Shipped", to=["ada@example.com"])
+    wait_for(lambda: statuses([email]) == ["SUCCESSFUL"], timeout=20)
+
+    assert "To: ada@example.com" in "".join(path.read_text() for path in outbox.iterdir())
+    assert "READY" in statuses(backlog), "generations were still queued when the e-mail left"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_stopped_mid_job_finishes_it_and_leaves_the_rest_queued(queue_worker):
+    """SIGTERM: the running job completes, queued jobs stay queued, the worker exits cleanly."""
+    running, *queued = [nap.enqueue(2) for _ in range(4)]
+    worker = queue_worker("generation", "--concurrency", "1")
+    wait_for(lambda: statuses([running]) == ["RUNNING"])
+
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=20)
+
+    assert worker.returncode == 0, output
+    assert statuses([running]) == ["SUCCESSFUL"]
+    assert statuses(queued) == ["READY"] * 3
