@@ -40,7 +40,7 @@ demo-data: migrate
 
 run: demo-data
 	@echo "AI Gallery on http://$(HOST):$(PORT)/ (Ctrl+C stops the web server and the worker)"
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) PORT=$(PORT) SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(VENV)/bin/honcho start -f Procfile
 
 worker: $(VENV)/.runtime
 	$(PY) manage.py db_worker --queue-name "*"

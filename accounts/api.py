@@ -2,6 +2,7 @@ from rest_framework import serializers
 from rest_framework.generics import RetrieveUpdateAPIView
 
 from accounts.models import ADDRESS_FIELDS, ShippingAddress
+from accounts.selectors import shipping_address_of
 from accounts.services import shipping_address_save
 
 
@@ -28,4 +29,4 @@ class ProfileView(RetrieveUpdateAPIView):
 
     def get_object(self) -> ShippingAddress:
         user = self.request.user
-        return ShippingAddress.objects.filter(user=user).first() or ShippingAddress(user=user)
+        return shipping_address_of(user=user) or ShippingAddress(user=user)

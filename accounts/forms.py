@@ -1,10 +1,11 @@
+import secrets
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
-from django.db import transaction
 
 from accounts.models import ADDRESS_FIELDS, ShippingAddress
-from core.tasks import email_send
+from lib.mail import mail_enqueue
 
 User = get_user_model()
 
@@ -62,11 +63,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ) -> None:
-        from django.template import loader
-
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: email_send.enqueue(subject=subject, body=body, to=[to_email]))
+        mail_enqueue("accounts/password_reset", to=[to_email], context=context)
 
 
 class ApiTokenForm(forms.Form):
@@ -76,3 +73,9 @@ class ApiTokenForm(forms.Form):
         help_text="What the key is for, e.g. “My phone app”.",
         error_messages={"required": "Name the key, so you can tell it apart later."},
     )
+    # A fresh value each time the form is shown: sending the same form twice makes one key.
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["once"].initial = secrets.token_urlsafe(16)

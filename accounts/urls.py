@@ -2,10 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
-from accounts.forms import QueuedPasswordResetForm
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("verify/", views.email_verify_pending, name="email_verify_pending"),
+    path("verify/<str:token>/", views.email_verify_view, name="email_verify"),
     path("profile/", views.profile, name="profile"),
     path("profile/api-keys/", views.api_token_create, name="api_token_create"),
     path(
@@ -21,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        views.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -1,11 +1,11 @@
-"""Worker benchmark: one process holds many generations in flight; e-mails do not wait.
+"""Worker benchmark: generations in flight = worker processes; e-mails do not wait.
 
 PostgreSQL (throwaway database), an OpenAI-compatible fake on loopback that waits `--sleep`
-seconds per image, ONE `task_worker generation` process (concurrency 50) and one
-`task_worker interactive` process. Queues `--generations` images at once, then, while they
-are in flight, an e-mail and a chat-reply-like task (a short interactive job). Samples the
-generations in flight and the generation worker's RSS every second.
-Usage: python bench/workers.py [--sleep 60] [--generations 200] [--concurrency 50]
+seconds per image, `task_worker generation --processes N` (N db_worker processes, one job at
+a time each) and one `task_worker interactive` process. Queues `--generations` images at once,
+then, while they are in flight, an e-mail and a chat-reply-like task (a short interactive job).
+Samples the generations in flight and the generation workers' total RSS every second.
+Usage: python bench/workers.py [--sleep 60] [--generations 200] [--processes 8]
 """
 
 import argparse
@@ -29,7 +29,7 @@ for n in range({count}):
 """
 INTERACTIVE = """
 import json
-from core.tasks import email_send
+from lib.mail import email_send
 from tests.core.worker_tasks import nap
 mail = email_send.enqueue(subject='Your order', body='Shipped', to=['ada@example.com'])
 chat = nap.using(queue_name='interactive').enqueue(0.2)
@@ -45,17 +45,20 @@ SAMPLE = "from dalle.models import GeneratedImage as G; print(G.objects.filter(s
 
 
 def rss_mb(pid: int) -> float:
+    """RSS of a process and its children (the supervisor and its db_worker processes)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            total += int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(rss_mb(int(child)) for child in children)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sleep", type=float, default=60)
     parser.add_argument("--generations", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--processes", type=int, default=8)
     args = parser.parse_args()
 
     from PIL import Image
@@ -77,8 +80,8 @@ def main() -> None:
         manage(env, "shell", "-c", QUEUE.format(count=args.generations))
         worker = [PYTHON, "manage.py", "task_worker"]
         with processes(
-            (worker + ["generation", "--concurrency", str(args.concurrency)], env, logs / "g.log"),
-            (worker + ["interactive"], env, logs / "i.log"),
+            (worker + ["generation", "--processes", str(args.processes)], env, logs / "g.log"),
+            (worker + ["interactive", "--processes", "1"], env, logs / "i.log"),
         ) as (generation, _):
             begin = time.monotonic()
             samples, interactive_ids = [], None
@@ -92,7 +95,7 @@ def main() -> None:
                         "rss_mb": round(rss_mb(generation.pid), 1),
                     }
                 )
-                if interactive_ids is None and running >= min(args.concurrency, 10):
+                if interactive_ids is None and running >= args.processes:
                     asked = time.monotonic()
                     interactive_ids = json.loads(
                         manage(env, "shell", "-c", INTERACTIVE).split("\n")[-2]
@@ -110,8 +113,7 @@ def main() -> None:
     results = {
         "generations": args.generations,
         "provider_sleep_s": args.sleep,
-        "concurrency": args.concurrency,
-        "worker_processes_for_generation": 1,
+        "worker_processes_for_generation": args.processes,
         "max_in_flight": max(s["in_flight"] for s in samples),
         "provider_calls": len(calls),
         "generation_worker_rss_mb_max": max(s["rss_mb"] for s in samples),

@@ -5,25 +5,23 @@ shop data and the FAQ) and, for signed-in customers, from `OrderTools`, which th
 bind to that customer, so no prompt can reach anyone else's orders.
 """
 
+import functools
 import json
 import logging
-import math
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import openai
 from django.conf import settings
 
-from core.openai_client import openai_client
+from chatbot import answers, intents
+from chatbot.facts import FormatFact, ShopFacts  # noqa: F401  (the gateway's value objects)
+from lib.openai_client import openai_client
 
 logger = logging.getLogger(__name__)
 
-HANDOFF_TEXT = (
-    "I'm not sure about that one. I can pass your question to our team: "
-    "press “Talk to a person” and someone will reply by e-mail."
-)
+HANDOFF_TEXT = answers.HANDOFF["en"]
 
 
 @dataclass(frozen=True)
@@ -34,23 +32,6 @@ class Reply:
 
 class ChatUnavailable(Exception):
     """The chat provider failed or timed out; the customer gets a polite fallback."""
-
-
-@dataclass(frozen=True)
-class ShopFacts:
-    """What the bot may tell anyone: built from live shop data by chatbot.services."""
-
-    formats: list[str]
-    shipping: str
-    currency: str
-    policies: list[str]
-    faq: list[tuple[str, str, str]] = field(default_factory=list)  # question, answer, keywords
-
-    def as_prompt(self) -> str:
-        lines = [f"Formats and prices (in {self.currency}):", *[f"- {f}" for f in self.formats]]
-        lines += [f"Shipping: {self.shipping}", *self.policies, "Frequently asked questions:"]
-        lines += [f"Q: {q}\nA: {a}" for q, a, _ in self.faq]
-        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -151,66 +132,55 @@ def _run_tool(call, tools: OrderTools | None) -> str:
     return json.dumps({"error": f"Unknown tool {call.function.name}"})
 
 
-# The offline bot: FAQ matching by weighted word overlap, and order look-ups.
+# The offline bot: intents matched by chatbot.intents, answers composed by chatbot.answers
+# from the live facts, the managers' FAQ matched by the same scorer, and order look-ups.
 
-WORD = re.compile(r"\w+", re.UNICODE)
-STOP_WORDS = frozenset(
-    "a an and are as at be can could do does for from have how i in is it me my of on or our "  # noqa: SIM905
-    "the this to was what when where which who why will with you your".split()
-)
-# "Where is my order?" and its cousins; general shipping questions go to the FAQ.
-ORDER_WORDS = {"order", "orders", "track", "tracking", "parcel", "package", "주문", "주문한"}
-PRICE_WORDS = {
-    "price",
-    "prices",
-    "cost",
-    "costs",
-    "much",
-    "format",
-    "formats",
-    "size",
-    "sizes",
-    "print",
-    "prints",
-    "canvas",
-    "download",
-    "가격",
-    "얼마",
-}
 ORDER_ID = re.compile(r"\b[0-9a-fA-F]{8}\b")
-
-
-def _words(text: str) -> list[str]:
-    words = []
-    for word in WORD.findall(text.lower()):
-        if word in STOP_WORDS:
-            continue
-        words.append(word[:-1] if len(word) > 3 and word.endswith("s") else word)
-    return words
+KEYWORD_WEIGHT = 0.6
 
 
 class OfflineChat:
     name = "offline"
-    threshold = 0.2
+    # Below these cosine scores a question is not understood (see tests/chatbot/questions.py).
+    threshold = 0.27
+    faq_threshold = 0.25
 
     def reply(
         self, *, history: list[dict], facts: ShopFacts, tools: OrderTools | None, user_ref: str
     ) -> Reply:
         question = history[-1]["content"]
-        words = set(WORD.findall(question.lower()))
-        if words & ORDER_WORDS or ORDER_ID.search(question):
-            return self._order_reply(question, tools)
-        if faq_answer := self._best_faq(question, facts):
-            return Reply(text=faq_answer)
-        if words & PRICE_WORDS:
-            return Reply(
-                text="Our formats: " + "; ".join(facts.formats) + f". Shipping: {facts.shipping}"
-            )
-        return Reply(text=HANDOFF_TEXT, offers_handoff=True)
+        lang = intents.language_of(question)
+        found = intents.intent_of(question)
+        intent = found.label if found.score >= self.threshold else ""
+        if intent == "order_status" and answers.mentioned_country(question):
+            intent = "countries"
+        if intent == "order_status" or (
+            ORDER_ID.search(question) and intent in ("", "order_status", "shipping")
+        ):
+            return self._order_reply(question, tools, facts, lang)
+        faq = _faq_match(question, facts)
+        faq_entry = faq.label if faq.score >= self.faq_threshold else ""
+        topic = _faq_topic(facts, faq_entry, self.threshold) if faq_entry else ""
+        if not intent and answers.mentioned_country(question):
+            intent = "countries"
+        if faq_entry and intent and topic != intent and faq.score >= found.score + 0.1:
+            # Managers answered this in the admin, and it fits better than any built-in answer.
+            return Reply(text=answers.faq_answer(_faq_answer(facts, faq_entry), lang))
+        if faq_entry and not intent and not topic:
+            return Reply(text=answers.faq_answer(_faq_answer(facts, faq_entry), lang))
+        intent = intent or topic
+        if not intent:
+            return Reply(text=answers.HANDOFF[lang], offers_handoff=True)
+        text = answers.answer(intent, question, facts, lang)
+        if faq_entry and topic == intent:
+            text = _with_faq(text, _faq_answer(facts, faq_entry))
+        return Reply(text=text, offers_handoff=intent in answers.WITH_HANDOFF)
 
-    def _order_reply(self, question: str, tools: OrderTools | None) -> Reply:
+    def _order_reply(
+        self, question: str, tools: OrderTools | None, facts: ShopFacts, lang: str
+    ) -> Reply:
         if tools is None:
-            return Reply(text="Log in and ask me again: I can then look up your orders for you.")
+            return Reply(text=f"{answers.LOG_IN[lang]} {answers.timing(facts, lang)}")
         if match := ORDER_ID.search(question):
             order = tools.order_status(match.group(0))
             if order:
@@ -229,38 +199,48 @@ class OfflineChat:
             )
         return Reply(text=text)
 
-    def _best_faq(self, question: str, facts: ShopFacts) -> str:
-        """TF-IDF cosine between the question and each entry's question and keywords."""
-        documents = [Counter(_words(f"{q} {keywords}")) for q, _, keywords in facts.faq]
-        vocabulary = {word for doc in documents for word in doc}
-        # Words no entry knows cannot pick one; a known prefix catches Korean particles
-        # ("환불이" → "환불") and English endings ("refunded" → "refund").
-        asked = Counter(known for word in _words(question) if (known := _known(word, vocabulary)))
-        if not asked:
-            return ""
-        frequency = Counter(word for doc in documents for word in doc)
 
-        def vector(counts: Counter) -> dict[str, float]:
-            idf = {w: math.log((1 + len(documents)) / (1 + frequency[w])) + 1 for w in counts}
-            return {word: count * idf[word] for word, count in counts.items()}
-
-        query = vector(asked)
-        query_norm = math.sqrt(sum(v * v for v in query.values()))
-        best_score, best_answer = 0.0, ""
-        for (_, answer, _), doc in zip(facts.faq, documents, strict=True):
-            weights = vector(doc)
-            norm = math.sqrt(sum(v * v for v in weights.values())) * query_norm
-            score = sum(query[w] * weights.get(w, 0) for w in query) / norm
-            if score > best_score:
-                best_score, best_answer = score, answer
-        return best_answer if best_score >= self.threshold else ""
+def _faq_matcher(faq: tuple[tuple[str, str, str], ...]) -> intents.Matcher:
+    """Each entry matched by its question, each keyword, and both (the best of them)."""
+    examples = []
+    for index, (question, _, keywords) in enumerate(faq):
+        label = str(index)
+        examples += [(label, question), (label, f"{question} {keywords}")]
+        # One keyword alone is a hint ("환불" for the refund entry), weaker than the question.
+        examples += [(label, keyword, KEYWORD_WEIGHT) for keyword in keywords.split()]
+    return intents.Matcher(examples, idf_from=intents.intent_matcher(), top=1)
 
 
-def _known(word: str, vocabulary: set[str]) -> str:
-    if word in vocabulary:
-        return word
-    prefixes = [v for v in vocabulary if len(v) >= 2 and word.startswith(v)]
-    return max(prefixes, key=len, default="")
+_faq_matcher_cached = functools.lru_cache(maxsize=8)(_faq_matcher)
+
+
+def _faq_match(question: str, facts: ShopFacts) -> intents.Match:
+    if not facts.faq:
+        return intents.Match("", 0.0)
+    return _faq_matcher_cached(tuple(tuple(entry) for entry in facts.faq)).best(question)
+
+
+def _faq_answer(facts: ShopFacts, label: str) -> str:
+    return facts.faq[int(label)][1]
+
+
+@functools.lru_cache(maxsize=256)
+def _topic_of(question: str, threshold: float) -> str:
+    found = intents.intent_of(question)
+    return found.label if found.score >= threshold else ""
+
+
+def _faq_topic(facts: ShopFacts, label: str, threshold: float) -> str:
+    """The built-in intent an FAQ entry is about, judged by its question, or ""."""
+    return _topic_of(facts.faq[int(label)][0], threshold)
+
+
+def _with_faq(text: str, faq_answer: str) -> str:
+    """The composed answer, then the manager's words that it does not already say."""
+    said = intents.normalize(text)
+    sentences = re.split(r"(?<=[.!?])\s+", faq_answer.strip())
+    extra = " ".join(s for s in sentences if s and intents.normalize(s) not in said)
+    return f"{text} {extra}".strip()
 
 
 def _describe(order: dict) -> str:

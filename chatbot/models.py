@@ -37,6 +37,11 @@ class Message(models.Model):
     content = models.TextField()
     # True when the bot could not answer and offers to pass the question to the team.
     offers_handoff = models.BooleanField(default=False)
+    # The bot's reply points at the customer's message it answers: one reply per message,
+    # so a reply task that runs twice cannot answer twice.
+    in_reply_to = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -4,11 +4,14 @@ With no environment at all the site runs as a self-contained demo: SQLite, local
 console e-mail, the offline image generator, the simulated checkout and the offline bot.
 """
 
+from datetime import timedelta
+
 import dj_database_url
 from django.utils.csp import CSP
 
 from core.env import (
     BASE_DIR,
+    MissingSetting,
     env_bool,
     env_first,
     env_float,
@@ -40,13 +43,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the site form renderer below
     "django.contrib.postgres",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
-    "django_tasks_db_async",
+    "axes",
     "core",
     "accounts",
     "dalle",
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that load balancers reach /healthz whatever Host header they send.
     "core.middleware.HealthCheckMiddleware",
+    # Next: malformed or oversized requests are refused before anything reads them.
+    "lib.middleware.BadInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,9 +74,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
+# Forms render through the project templates: one error summary and field layout for all.
+FORM_RENDERER = "core.form_renderer.SiteFormRenderer"
 WSGI_APPLICATION = "core.wsgi.application"
 
 TEMPLATES = [
@@ -99,6 +109,11 @@ if DATABASE_URL:
         conn_max_age=0 if use_pool else env_int("DATABASE_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails fast (the health check answers within 3 s).
+        database.setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DATABASE_CONNECT_TIMEOUT", 2
+        )
     if database["ENGINE"] == "django.db.backends.postgresql" and use_pool:
         from psycopg_pool import ConnectionPool
 
@@ -106,7 +121,7 @@ if DATABASE_URL:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 1),
             "max_size": env_int("DATABASE_POOL_MAX", 4),
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
             "check": ConnectionPool.check_connection,
         }
 else:
@@ -132,7 +147,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.CachedModelBackend",
+]
 # The signed-in user is read from the cache; saving the user drops it at once.
 AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 60)
 LOGIN_URL = "login"
@@ -162,7 +181,7 @@ AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN")
 if AWS_STORAGE_BUCKET_NAME:
     MEDIA_BACKEND = {
-        "BACKEND": "core.storages.MediaStorage",
+        "BACKEND": "lib.storages.MediaStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
@@ -173,33 +192,61 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
         },
     }
+    # Originals and previews of private images: never public, always signed, own prefix
+    # (or a bucket of their own), so a CDN in front of the public files cannot reach them.
+    PRIVATE_BACKEND = {
+        "BACKEND": "lib.storages.PrivateMediaStorage",
+        "OPTIONS": {
+            **{k: v for k, v in MEDIA_BACKEND["OPTIONS"].items() if k != "custom_domain"},
+            "bucket_name": env_str("AWS_PRIVATE_STORAGE_BUCKET_NAME") or AWS_STORAGE_BUCKET_NAME,
+            "location": env_str("AWS_PRIVATE_LOCATION", "private"),
+        },
+    }
     MEDIA_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/" if AWS_S3_CUSTOM_DOMAIN else "/media/"
 else:
     MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     MEDIA_URL = "/media/"
+    PRIVATE_BACKEND = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": None, "base_url": "/private-media-is-never-served/"},
+    }
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
-STORAGES = {"default": MEDIA_BACKEND, "staticfiles": {"BACKEND": STATICFILES_BACKEND}}
+# Outside MEDIA_ROOT on purpose: nothing serves this folder except the checked views.
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))
+if PRIVATE_BACKEND["BACKEND"].endswith("FileSystemStorage"):
+    PRIVATE_BACKEND["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
+# Production with local files: Django checks, then Nginx sends the file from this internal
+# location (`X-Accel-Redirect`). Empty: Django streams it (development, tests).
+PRIVATE_MEDIA_ACCEL_REDIRECT = env_str("PRIVATE_MEDIA_ACCEL_REDIRECT")
+# Lifetime of the signed URL of a private file on S3.
+PRIVATE_URL_SECONDS = env_int("PRIVATE_URL_SECONDS", 300)
+STORAGES = {
+    "default": MEDIA_BACKEND,
+    "private": PRIVATE_BACKEND,
+    "staticfiles": {"BACKEND": STATICFILES_BACKEND},
+}
 
 # Background tasks: Django's task framework on the database, one queue per kind of work, so
 # that an e-mail never waits behind a minute-long generation. `manage.py task_worker QUEUE`
-# runs one worker process for a queue (django-tasks-db-async's `db_async_worker`: one process
-# holds `concurrency` jobs at once, each on its own thread). A job's time limit is its gateway's
-# timeout (OPENAI_TIMEOUT, the SMTP timeout); a stopping worker finishes its running jobs, so
-# platforms give it that long before killing it (terminationGracePeriodSeconds in deploy/k8s).
+# runs that queue's `processes` workers (django-tasks-db's `db_worker`, which runs ONE job at a
+# time per process: jobs in flight on a queue = its worker processes, across all machines).
+# A job's time limit is its gateway's timeout (OPENAI_TIMEOUT, the SMTP timeout); a stopping
+# worker finishes its running job, so platforms give it that long before killing it
+# (terminationGracePeriodSeconds in deploy/k8s).
 TASK_QUEUES = {
-    # Waiting on the image provider for seconds to minutes: I/O-bound, many at once.
+    # Waiting on the image provider for seconds to minutes: in-flight generations = processes.
     "generation": {
-        "concurrency": env_int("WORKER_GENERATION_CONCURRENCY", 50),
+        "processes": env_int("WORKER_GENERATION_PROCESSES", 4),
         "interval": env_float("WORKER_GENERATION_INTERVAL", 1.0),
     },
     # A person is waiting: chat replies, e-mails, password resets. Short jobs, polled often.
     "interactive": {
-        "concurrency": env_int("WORKER_INTERACTIVE_CONCURRENCY", 8),
+        "processes": env_int("WORKER_INTERACTIVE_PROCESSES", 2),
         "interval": env_float("WORKER_INTERACTIVE_INTERVAL", 0.5),
     },
     # Lab submissions and print masters: few, slow, and never urgent to the second.
     "fulfilment": {
-        "concurrency": env_int("WORKER_FULFILMENT_CONCURRENCY", 4),
+        "processes": env_int("WORKER_FULFILMENT_PROCESSES", 1),
         "interval": env_float("WORKER_FULFILMENT_INTERVAL", 2.0),
     },
 }
@@ -212,12 +259,19 @@ TASKS = {
 
 # Sessions are read from the cache, and from the database when the cache has lost them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+HEALTH_TASK_BACKLOG_WARN = env_int("HEALTH_TASK_BACKLOG_WARN", 500)
 
 # Cache: Redis when REDIS_URL is set, per-process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # An unreachable Redis answers as misses (pages get slower, never broken); it is tried
+    # again after CACHE_RETRY_SECONDS.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "lib.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"retry_seconds": env_float("CACHE_RETRY_SECONDS", 5.0)},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -250,6 +304,44 @@ MAILERS = {"default": {"BACKEND": MAILER_BACKEND, "OPTIONS": MAILER_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI Gallery <no-reply@aigallery.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "help@aigallery.local")
+
+# Bad input (lib/middleware.py): bodies over this size are refused with 413, by their
+# Content-Length or while they stream; Django's own form limit is the same number.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+REQUEST_MAX_QUERY_BYTES = env_int("REQUEST_MAX_QUERY_BYTES", 4096)
+
+# Client addresses (lib/client_ip.py): X-Forwarded-For is believed only from these proxies.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+
+# Log-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, log-in is refused for AXES_COOLOFF_MINUTES; a manager can unlock
+# at once in the admin (Axes > Access attempts) or with `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lib.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "lib.client_ip.login_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Throttles per client address (lib/throttle.py, on django-ratelimit and the cache):
+# "N/s", "N/m", "N/h" or "N/d".
+RATELIMIT_IP_META_KEY = "lib.client_ip.client_ip"
+SIGNUP_RATE = env_str("SIGNUP_RATE", "5/h")
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
+API_KEY_CREATE_RATE = env_str("API_KEY_CREATE_RATE", "10/h")
+
+# E-mail verification before the first generation: "required" (a signed link is e-mailed),
+# "link-shown" (also shown on the page: development and console e-mail only) or "none".
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION") or (
+    "link-shown" if DEBUG or MAILER_BACKEND.endswith("console.EmailBackend") else "required"
+)
+if ACCOUNT_EMAIL_VERIFICATION not in ("required", "link-shown", "none"):
+    raise MissingSetting("ACCOUNT_EMAIL_VERIFICATION must be required, link-shown or none.")
+ACCOUNT_VERIFICATION_DAYS = env_int("ACCOUNT_VERIFICATION_DAYS", 7)
 
 # Security. These apply in every mode; the HTTPS ones only matter behind TLS in production.
 SESSION_COOKIE_HTTPONLY = True
@@ -316,6 +408,8 @@ GENERATION_STORE_RETRY_SECONDS = env_float("GENERATION_STORE_RETRY_SECONDS", 1.0
 GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", int(OPENAI_TIMEOUT) + 300)
 GENERATION_DAILY_LIMIT_PER_USER = env_int("GENERATION_DAILY_LIMIT_PER_USER", 25)
 GENERATION_DAILY_LIMIT_SITE = env_int("GENERATION_DAILY_LIMIT_SITE", 2000)
+# Many accounts from one address share this daily cap.
+GENERATION_DAILY_LIMIT_PER_IP = env_int("GENERATION_DAILY_LIMIT_PER_IP", 60)
 
 # Shop and payments (products/, purchases/). Stripe when a secret key is set; otherwise a
 # simulated checkout marked TEST MODE drives the same fulfilment code.
@@ -339,18 +433,18 @@ if PAYMENT_GATEWAY == "stripe":
 REST_FRAMEWORK = {
     # Bearer first, so that a refused key answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api_auth.BearerTokenAuthentication",
+        "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "lib.api.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "lib.api.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"generations": env_str("API_GENERATION_RATE", "10/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -369,13 +463,18 @@ SPECTACULAR_SETTINGS = {
 # Support chat (chatbot/). OpenAI when a key is set; otherwise the offline FAQ bot.
 OPENAI_CHAT_MODEL = env_str("OPENAI_CHAT_MODEL", "gpt-5-mini")
 CHATBOT_PROVIDER = env_str("CHATBOT_PROVIDER", "openai" if OPENAI_API_KEY else "offline")
-CHATBOT_TIMEOUT = env_float("CHATBOT_TIMEOUT", 20.0)
+# The reply is made in the task worker, not in a web request, so a slow model can take its time.
+CHATBOT_TIMEOUT = env_float("CHATBOT_TIMEOUT", 90.0)
+# How long the chat page shows "typing…" and polls for a reply before it gives up waiting.
+CHATBOT_REPLY_WAIT_SECONDS = env_int("CHATBOT_REPLY_WAIT_SECONDS", 300)
 CHATBOT_MAX_REPLY_TOKENS = env_int("CHATBOT_MAX_REPLY_TOKENS", 400)
 CHATBOT_MAX_REPLY_CHARS = env_int("CHATBOT_MAX_REPLY_CHARS", 2000)
 CHATBOT_CONTEXT_MESSAGES = env_int("CHATBOT_CONTEXT_MESSAGES", 10)
 CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 1000)
 CHATBOT_RATE_LIMIT = env_int("CHATBOT_RATE_LIMIT", 20)
 CHATBOT_RATE_WINDOW_SECONDS = env_int("CHATBOT_RATE_WINDOW_SECONDS", 600)
+# Visitors from one address share this many messages per window, whatever their cookies.
+CHATBOT_RATE_LIMIT_PER_IP = env_int("CHATBOT_RATE_LIMIT_PER_IP", 60)
 
 DEMO_MANAGER_USERNAME = env_str("DEMO_MANAGER_USERNAME", "manager")
 DEMO_MANAGER_PASSWORD = env_str("DEMO_MANAGER_PASSWORD")

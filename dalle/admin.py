@@ -29,9 +29,9 @@ class GeneratedImageAdmin(admin.ModelAdmin):
     list_filter = ("status", "visibility", "provider", "created_at")
     search_fields = ("prompt", "owner__username", "owner__email", "public_id")
     list_select_related = ("owner",)
-    readonly_fields = [
-        field.name for field in GeneratedImage._meta.fields if field.name != "visibility"
-    ]
+    # Nothing here is edited directly: a manager changes the visibility through the shop's
+    # publish service, in products.admin (which extends this class), as the owner does.
+    readonly_fields = [field.name for field in GeneratedImage._meta.fields]
     inlines = [ImageEventInline]
     date_hierarchy = "created_at"
 
@@ -39,7 +39,7 @@ class GeneratedImageAdmin(admin.ModelAdmin):
     def preview(self, image: GeneratedImage) -> str:
         if not image.thumbnail:
             return "—"
-        return format_html('<img src="{}" width="48" height="48" alt="">', image.thumbnail.url)
+        return format_html('<img src="{}" width="48" height="48" alt="">', image.thumbnail_src)
 
     @admin.display(description="Prompt")
     def short_prompt(self, image: GeneratedImage) -> str:

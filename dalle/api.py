@@ -5,9 +5,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from core.api import error_response
 from dalle import selectors, services
 from dalle.models import PROMPT_MAX_LENGTH, GeneratedImage
+from lib.api import error_response
+from lib.client_ip import client_ip
 
 
 class GenerationSerializer(serializers.ModelSerializer):
@@ -35,10 +36,15 @@ class GenerationSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(image.get_absolute_url())
 
     def get_image_url(self, image: GeneratedImage) -> str | None:
-        return image.image.url if image.image else None
+        """The checked address of the original (it answers with the file, or a signed URL)."""
+        if not image.image:
+            return None
+        return self.context["request"].build_absolute_uri(image.original_src)
 
     def get_thumbnail_url(self, image: GeneratedImage) -> str | None:
-        return image.thumbnail.url if image.thumbnail else None
+        if not image.preview and not image.thumbnail:
+            return None
+        return self.context["request"].build_absolute_uri(image.thumbnail_src)
 
 
 class GenerationCreateSerializer(serializers.Serializer):
@@ -69,8 +75,12 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         incoming = GenerationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         try:
-            image = services.generation_request(user=request.user, **incoming.validated_data)
+            image = services.generation_request(
+                user=request.user, client_ip=client_ip(request), **incoming.validated_data
+            )
         except services.GenerationRefused as refusal:
+            if refusal.code == "email_unverified":
+                return error_response(refusal.code, refusal.message, status.HTTP_403_FORBIDDEN)
             retry_at = refusal.retry_at.isoformat() if refusal.retry_at else None
             return error_response(
                 "limit_reached",

@@ -7,6 +7,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 
+from lib.storages import private_storage
+
 PROMPT_MAX_LENGTH = 1000
 
 
@@ -60,7 +62,10 @@ class GeneratedImage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     timeouts = models.PositiveSmallIntegerField(default=0)
 
-    image = models.FileField(max_length=255, blank=True)
+    # The original and a preview live in private storage under random keys; `thumbnail` is
+    # the public copy of the preview, present only while the image is public.
+    image = models.FileField(max_length=255, blank=True, storage=private_storage)
+    preview = models.FileField(max_length=255, blank=True, storage=private_storage)
     thumbnail = models.FileField(max_length=255, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
@@ -97,6 +102,17 @@ class GeneratedImage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("image_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def thumbnail_src(self) -> str:
+        """The public thumbnail when there is one, else the checked preview view."""
+        if self.thumbnail:
+            return self.thumbnail.url
+        return reverse("image_preview", kwargs={"public_id": self.public_id})
+
+    @property
+    def original_src(self) -> str:
+        return reverse("image_original", kwargs={"public_id": self.public_id})
 
     @property
     def is_pending(self) -> bool:

@@ -5,20 +5,17 @@ which says whether a retry is safe and whether managers must be told.
 """
 
 import base64
-import hashlib
 import io
 import logging
-import math
-import random
-import re
 from dataclasses import dataclass, field
 
 import httpx2
 import openai
 from django.conf import settings
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
-from core.openai_client import openai_client
+from dalle.painter import paint
+from lib.openai_client import openai_client
 
 logger = logging.getLogger(__name__)
 
@@ -197,160 +194,21 @@ def to_png(raw: bytes) -> bytes:
 
 
 class OfflineProvider:
-    """Paints a deterministic artwork from the prompt with Pillow, on this machine.
+    """Paints a deterministic picture of what the prompt names with Pillow, on this machine.
 
-    Colours come from the prompt's words (colour names where it has them); the seed of
-    every shape is the prompt's hash, so the same prompt always gives the same picture.
+    `dalle.painter` finds the subject (in English or Korean words) and draws its composition
+    in the style asked for; the same prompt, style and size always give the same picture.
     """
 
     name = "offline"
     model = "offline-painter-1"
 
-    def generate(self, *, prompt: str, size: str, user_ref: str) -> Picture:
+    def generate(self, *, prompt: str, size: str, user_ref: str, style: str = "") -> Picture:
         width, height = (int(part) for part in size.split("x"))
-        image = paint(prompt, width, height)
+        image = paint(prompt, width, height, style)
         out = io.BytesIO()
         image.save(out, "PNG", optimize=False, compress_level=6)
         return Picture(png=out.getvalue(), model=self.model, usage={"images": 1, "cost_usd": 0})
-
-
-NAMED_HUES = {
-    "red": 0,
-    "rose": 345,
-    "pink": 330,
-    "orange": 25,
-    "sunset": 18,
-    "fire": 10,
-    "gold": 45,
-    "yellow": 55,
-    "sun": 48,
-    "lemon": 58,
-    "green": 120,
-    "forest": 130,
-    "leaf": 100,
-    "jungle": 140,
-    "teal": 175,
-    "sea": 195,
-    "ocean": 200,
-    "water": 195,
-    "sky": 205,
-    "blue": 220,
-    "night": 235,
-    "indigo": 255,
-    "purple": 275,
-    "violet": 285,
-    "lavender": 270,
-    "magenta": 310,
-    "snow": 210,
-    "ice": 195,
-    "desert": 35,
-    "sand": 40,
-    "autumn": 28,
-    "빨강": 0,
-    "분홍": 330,
-    "주황": 25,
-    "노을": 18,
-    "노랑": 55,
-    "초록": 120,
-    "숲": 130,
-    "바다": 200,
-    "하늘": 205,
-    "파랑": 220,
-    "밤": 235,
-    "보라": 275,
-    "눈": 210,
-}
-
-
-def _palette(prompt: str, rng: random.Random) -> list[tuple[int, int, int]]:
-    words = re.findall(r"\w+", prompt.lower())
-    # Substrings, so that "sunset" and Korean words with particles ("바다의") still match.
-    hues = [hue for word in words for name, hue in NAMED_HUES.items() if name in word]
-    for word in words:
-        if len(hues) >= 3:
-            break
-        hues.append(int(hashlib.sha256(word.encode()).hexdigest()[:4], 16) % 360)
-    while len(hues) < 3:
-        hues.append((hues[-1] + 137) % 360 if hues else rng.randrange(360))
-    night = any(dark in word for word in words for dark in ("night", "dark", "moon", "밤"))
-    lightness = (0.22, 0.35, 0.5) if night else (0.55, 0.68, 0.8)
-    return [
-        _hsl(hue, 0.55 + 0.3 * rng.random(), lightness[i % 3]) for i, hue in enumerate(hues[:5])
-    ]
-
-
-def _hsl(hue: float, saturation: float, lightness: float) -> tuple[int, int, int]:
-    c = (1 - abs(2 * lightness - 1)) * saturation
-    x = c * (1 - abs((hue / 60) % 2 - 1))
-    m = lightness - c / 2
-    r, g, b = [(c, x, 0), (x, c, 0), (0, c, x), (0, x, c), (x, 0, c), (c, 0, x)][int(hue // 60) % 6]
-    return (round((r + m) * 255), round((g + m) * 255), round((b + m) * 255))
-
-
-def _shade(color: tuple[int, int, int], factor: float) -> tuple[int, int, int]:
-    return tuple(max(0, min(255, round(channel * factor))) for channel in color)
-
-
-def paint(prompt: str, width: int, height: int) -> Image.Image:
-    seed = int(hashlib.sha256(prompt.encode()).hexdigest()[:16], 16)
-    rng = random.Random(seed)
-    palette = _palette(prompt, rng)
-    top, bottom = palette[0], palette[-1]
-
-    # Sky: a vertical gradient, drawn on one column and stretched (fast at any size).
-    column = Image.new("RGB", (1, 256))
-    column.putdata(
-        [
-            tuple(round(t + (b - t) * i / 255) for t, b in zip(top, bottom, strict=True))
-            for i in range(256)
-        ]
-    )
-    canvas = column.resize((width, height), Image.Resampling.BICUBIC)
-
-    # A glowing sun or moon, blurred on a small layer and scaled up.
-    glow = Image.new("L", (width // 8, height // 8), 0)
-    sun_x, sun_y = rng.uniform(0.2, 0.8) * width, rng.uniform(0.15, 0.45) * height
-    radius = rng.uniform(0.07, 0.13) * min(width, height)
-    ImageDraw.Draw(glow).ellipse(
-        [
-            (sun_x - radius * 2) / 8,
-            (sun_y - radius * 2) / 8,
-            (sun_x + radius * 2) / 8,
-            (sun_y + radius * 2) / 8,
-        ],
-        fill=150,
-    )
-    glow = glow.filter(ImageFilter.GaussianBlur(radius / 10)).resize((width, height))
-    canvas.paste(_shade(palette[1], 1.35), mask=glow)
-    ImageDraw.Draw(canvas).ellipse(
-        [sun_x - radius, sun_y - radius, sun_x + radius, sun_y + radius],
-        fill=_shade(palette[1], 1.5),
-    )
-
-    # Soft floating circles.
-    bokeh = Image.new("RGBA", (width, height))
-    draw = ImageDraw.Draw(bokeh)
-    for _ in range(rng.randint(8, 18)):
-        x, y, r = rng.uniform(0, width), rng.uniform(0, height * 0.6), rng.uniform(6, 40)
-        draw.ellipse([x - r, y - r, x + r, y + r], fill=(*_shade(rng.choice(palette), 1.4), 60))
-    canvas.paste(bokeh, mask=bokeh)
-
-    # Layered ridges, farther ones lighter, as a random walk along the width.
-    draw = ImageDraw.Draw(canvas)
-    layers = rng.randint(3, 5)
-    for layer in range(layers):
-        base = height * (0.5 + 0.1 * layer)
-        amplitude = height * rng.uniform(0.04, 0.12)
-        phase, frequency = rng.uniform(0, math.tau), rng.uniform(1.5, 4.0)
-        points, y = [(0, height)], base
-        for step in range(0, width + 16, 16):
-            y += rng.uniform(-1, 1) * amplitude * 0.15
-            wave = math.sin(phase + frequency * step / width * math.tau) * amplitude
-            points.append((step, base + wave + (y - base) * 0.5))
-        points.append((width, height))
-        color = _shade(palette[(layer + 2) % len(palette)], 0.85 - 0.15 * layer)
-        draw.polygon(points, fill=color)
-    return canvas
 
 
 def provider_identity() -> tuple[str, str, str]:

@@ -1,7 +1,28 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from dalle.models import GeneratedImage
+
+DAY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Allowance:
+    used: int
+    limit: int
+
+
+def allowance_of(*, user) -> Allowance:
+    """How many of today's images (the last 24 hours) the user has used, and the limit."""
+    used = GeneratedImage.objects.filter(
+        owner=user, status__in=GeneratedImage.COUNTED, created_at__gte=timezone.now() - DAY
+    ).count()
+    return Allowance(used=used, limit=settings.GENERATION_DAILY_LIMIT_PER_USER)
 
 
 def images_of(*, user) -> QuerySet[GeneratedImage]:
@@ -22,5 +43,17 @@ def image_visible_to(*, user, public_id) -> GeneratedImage:
 def image_owned_by(*, user, public_id) -> GeneratedImage:
     image = GeneratedImage.objects.filter(owner=user, public_id=public_id).first()
     if image is None:
+        raise Http404("No such image")
+    return image
+
+
+def image_files_for(*, user, public_id) -> GeneratedImage:
+    """The original is the owner's (and managers'); a buyer downloads it from the order."""
+    image = GeneratedImage.objects.filter(
+        public_id=public_id, status=GeneratedImage.Status.SUCCEEDED
+    ).first()
+    if image is None or not (
+        user.is_authenticated and (user.is_staff or image.owner_id == user.pk)
+    ):
         raise Http404("No such image")
     return image

@@ -1,76 +1,53 @@
 """Image generation: requesting, running, retrying, cancelling and publishing jobs."""
 
 import logging
-import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from dalle import tasks
-from dalle.imaging import image_size, make_thumbnail
-from dalle.models import GeneratedImage, GenerationSwitch, ImageEvent
-from dalle.providers import Picture, ProviderError, get_provider, provider_identity
+from dalle.files import image_files_publish, image_files_unpublish
+from dalle.lifecycle import (  # noqa: F401  (the services' public names)
+    UNAVAILABLE_MESSAGE,
+    USER_MESSAGES,
+    TransitionNotAllowed,
+    generation_pause,
+    generation_paused,
+    generation_switch_on,
+    image_transition,
+)
+from dalle.models import GeneratedImage, ImageEvent
+from dalle.providers import provider_identity
+from dalle.selectors import DAY, Allowance, allowance_of
+from lib.throttle import count_add, count_get
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
 Status = GeneratedImage.Status
 
-DAY = timedelta(hours=24)
 RETRY_DELAY_CAP_SECONDS = 300
 STORE_ATTEMPTS = 3
-
-UNAVAILABLE_MESSAGE = "Image generation is temporarily unavailable. Please try again later."
-USER_MESSAGES = {
-    ProviderError.SAFETY: "Your prompt was rejected by the safety system. Please rephrase it and try again.",
-    ProviderError.BILLING: UNAVAILABLE_MESSAGE,
-    ProviderError.AUTH: UNAVAILABLE_MESSAGE,
-    ProviderError.RATE_LIMITED: "The image service is busy right now. Please try again in a few minutes.",
-    ProviderError.SERVER: "The image service is busy right now. Please try again in a few minutes.",
-    ProviderError.TIMEOUT: "The image service is busy right now. Please try again in a few minutes.",
-    ProviderError.CONNECTION: "The image service is busy right now. Please try again in a few minutes.",
-    ProviderError.BAD_REQUEST: "The image service could not paint this prompt. Please change it and try again.",
-    ProviderError.BAD_RESPONSE: "The image service returned something that is not an image. Please try again.",
-    ProviderError.STORAGE: "We could not save your image. Please try again.",
-    "stale": "Painting took far too long and was stopped. Please try again.",
-}
 
 
 class GenerationRefused(Exception):
     """A request that may not start now; the message is for the shopper."""
 
-    def __init__(self, message: str, retry_at: datetime | None = None) -> None:
+    def __init__(
+        self, message: str, retry_at: datetime | None = None, code: str = "limit_reached"
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retry_at = retry_at
+        self.code = code
 
 
-class TransitionNotAllowed(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Allowance:
-    used: int
-    limit: int
-
-
-def image_transition(image: GeneratedImage, to: str, /, *, note: str = "", **fields) -> None:
-    """Move a locked image to another status, with an event row; the one place it happens."""
-    if to not in GeneratedImage.TRANSITIONS[image.status]:
-        raise TransitionNotAllowed(f"{image.status} → {to}")
-    ImageEvent.objects.create(image=image, from_status=image.status, to_status=to, note=note[:300])
-    image.status = to
-    for name, value in fields.items():
-        setattr(image, name, value)
-    image.save(update_fields=["status", *fields])
+UNVERIFIED_MESSAGE = (
+    "Please confirm your e-mail address first: follow the link we sent you when you signed up."
+)
 
 
 def _retry_at(counted, limit: int) -> datetime | None:
@@ -85,17 +62,29 @@ def _retry_at(counted, limit: int) -> datetime | None:
 
 
 def allowance_for(user: User) -> Allowance:
-    used = GeneratedImage.objects.filter(
-        owner=user, status__in=GeneratedImage.COUNTED, created_at__gte=timezone.now() - DAY
-    ).count()
-    return Allowance(used=used, limit=settings.GENERATION_DAILY_LIMIT_PER_USER)
+    """The old name of dalle.selectors.allowance_of, kept for its callers."""
+    return allowance_of(user=user)
 
 
 @transaction.atomic
-def generation_request(*, user: User, prompt: str, size: str) -> GeneratedImage:
-    """Queue a generation if the switch and the daily limits allow it; never waits for it."""
-    if GenerationSwitch.objects.filter(pk=1, enabled=False).exists():
+def generation_request(
+    *, user: User, prompt: str, size: str, client_ip: str = ""
+) -> GeneratedImage:
+    """Queue a generation if the switch and the daily limits allow it; never waits for it.
+
+    A verified e-mail comes first, so that new accounts cannot multiply the daily allowance,
+    and all accounts from one client address share GENERATION_DAILY_LIMIT_PER_IP.
+    """
+    if settings.ACCOUNT_EMAIL_VERIFICATION != "none" and not user.email_verified:
+        raise GenerationRefused(UNVERIFIED_MESSAGE, code="email_unverified")
+    if generation_paused():
         raise GenerationRefused(UNAVAILABLE_MESSAGE)
+    if client_ip and count_get(scope="generations", ident=client_ip) >= (
+        settings.GENERATION_DAILY_LIMIT_PER_IP
+    ):
+        raise GenerationRefused(
+            "Your network has used all the images it may create today. Please come back tomorrow."
+        )
     # One request at a time per user, so two quick clicks cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
     window = GeneratedImage.objects.filter(
@@ -122,6 +111,8 @@ def generation_request(*, user: User, prompt: str, size: str) -> GeneratedImage:
     image.save()
     ImageEvent.objects.create(image=image, to_status=Status.QUEUED, note="requested")
     transaction.on_commit(lambda: tasks.generate_image.enqueue(image_id=image.pk))
+    if client_ip:
+        count_add(scope="generations", ident=client_ip, window_seconds=86400)
     return image
 
 
@@ -139,152 +130,21 @@ def image_set_visibility(*, image: GeneratedImage, visibility: str) -> Generated
         raise TransitionNotAllowed("Only a finished image can be shared.")
     image.visibility = visibility
     image.save(update_fields=["visibility"])
+    if image.is_public:
+        image_files_publish(image=image)
+    else:
+        image_files_unpublish(image=image)
     return image
 
 
-# Running jobs (in the task worker).
-
-
-def generation_run(*, image_id: int) -> None:
-    image = _claim(image_id)
-    if image is None:
-        return
-    _release_connection()
-    try:
-        picture = get_provider().generate(
-            prompt=image.prompt, size=image.size, user_ref=f"aigallery-user-{image.owner_id}"
-        )
-        stored = _store(image, picture)
-    except ProviderError as error:
-        _fail_or_retry(image, error)
-        return
-    except Exception:
-        # A bug, not the provider: end the job visibly rather than leave it spinning.
-        _fail_or_retry(image, ProviderError(ProviderError.BAD_RESPONSE, "unexpected error"))
-        raise
-    _finish(image, picture, stored)
-
-
-def _release_connection() -> None:
-    """Give the database connection back while the provider works (seconds to minutes).
-
-    One worker process runs dozens of generations at once, each on its own thread: held idle,
-    their connections would empty the pool (or the server's max_connections) for nothing.
-    """
-    if not connection.in_atomic_block:  # inside a test's transaction, keep it
-        connection.close()
-
-
 @transaction.atomic
-def _claim(image_id: int) -> GeneratedImage | None:
-    """Mark a queued job running; any other status means another run got it first."""
-    image = GeneratedImage.objects.select_for_update().filter(pk=image_id).first()
-    if image is None or image.status != Status.QUEUED:
-        return None
-    image_transition(
-        image,
-        Status.RUNNING,
-        note=f"attempt {image.attempts + 1}",
-        attempts=image.attempts + 1,
-        started_at=timezone.now(),
-    )
-    return image
-
-
-def _store(image: GeneratedImage, picture: Picture) -> dict:
-    """Save the original and its thumbnail under keys named after the job's UUID."""
-    thumbnail, thumb_width, thumb_height = make_thumbnail(picture.png)
-    width, height = image_size(picture.png)
-    folder = f"images/{image.created_at:%Y/%m}"
-    files = {
-        "image": (f"{folder}/{image.public_id}.png", picture.png),
-        "thumbnail": (f"{folder}/{image.public_id}-thumb.webp", thumbnail),
-    }
-    stored = {}
-    for field, (key, content) in files.items():
-        for attempt in range(1, STORE_ATTEMPTS + 1):
-            try:
-                if default_storage.exists(key):  # a retried run replaces its own file
-                    default_storage.delete(key)
-                stored[field] = default_storage.save(key, ContentFile(content))
-                break
-            except (OSError, BotoCoreError, ClientError) as error:
-                logger.warning("Storing %s failed (attempt %s): %s", key, attempt, error)
-                if attempt == STORE_ATTEMPTS:
-                    raise ProviderError(ProviderError.STORAGE, str(error)) from error
-                time.sleep(attempt * settings.GENERATION_STORE_RETRY_SECONDS)
-    stored.update(
-        width=width, height=height, thumbnail_width=thumb_width, thumbnail_height=thumb_height
-    )
-    return stored
-
-
-@transaction.atomic
-def _finish(image: GeneratedImage, picture: Picture, stored: dict) -> None:
-    image = GeneratedImage.objects.select_for_update().get(pk=image.pk)
-    if image.status != Status.RUNNING:
-        logger.warning("Image %s finished after it was %s; result dropped", image.pk, image.status)
-        return
-    image_transition(
-        image,
-        Status.SUCCEEDED,
-        note="painted",
-        revised_prompt=picture.revised_prompt,
-        model=picture.model,
-        usage=picture.usage,
-        finished_at=timezone.now(),
-        **stored,
-    )
-
-
-def _may_retry(image: GeneratedImage, error: ProviderError) -> bool:
-    if not error.retryable or image.attempts >= settings.GENERATION_MAX_ATTEMPTS:
-        return False
-    # The API takes no idempotency key: after a timeout the image may have been made and
-    # billed, so a timeout is retried fewer times than errors that did no work.
-    return error.code != ProviderError.TIMEOUT or (
-        image.timeouts < settings.GENERATION_MAX_TIMEOUT_RETRIES
-    )
-
-
-@transaction.atomic
-def _fail_or_retry(image: GeneratedImage, error: ProviderError) -> None:
-    image = GeneratedImage.objects.select_for_update().get(pk=image.pk)
-    if image.status != Status.RUNNING:
-        return
-    timeouts = image.timeouts + (error.code == ProviderError.TIMEOUT)
-    if _may_retry(image, error):
-        delay = settings.GENERATION_RETRY_BASE_SECONDS * 2 ** (image.attempts - 1)
-        delay = min(max(delay, error.retry_after or 0), RETRY_DELAY_CAP_SECONDS)
-        image_transition(
-            image, Status.QUEUED, note=f"retry in {delay:.0f}s after {error}", timeouts=timeouts
-        )
-        run_after = timezone.now() + timedelta(seconds=delay)
-        transaction.on_commit(
-            lambda: tasks.generate_image.using(run_after=run_after).enqueue(image_id=image.pk)
-        )
-        return
-    image_transition(
-        image,
-        Status.FAILED,
-        note=str(error),
-        error_code=error.code,
-        error_message=USER_MESSAGES.get(error.code, USER_MESSAGES[ProviderError.SERVER]),
-        timeouts=timeouts,
-        finished_at=timezone.now(),
-    )
-    if error.alerts_managers:
-        generation_pause(reason=f"The image provider refused our account ({error}).")
-
-
-def generation_pause(*, reason: str) -> None:
-    """Turn generation off for everyone and alert managers (error log, admin notice)."""
-    logger.error("Image generation paused: %s", reason)
-    GenerationSwitch.objects.update_or_create(pk=1, defaults={"enabled": False, "reason": reason})
-
-
-def generation_resume() -> None:
-    GenerationSwitch.objects.update_or_create(pk=1, defaults={"enabled": True, "reason": ""})
+def generation_resume() -> int:
+    """Switch generation back on and send the jobs held during the pause; returns how many."""
+    generation_switch_on()
+    held = list(GeneratedImage.objects.filter(status=Status.QUEUED).values_list("pk", flat=True))
+    for pk in held:
+        transaction.on_commit(lambda pk=pk: tasks.generate_image.enqueue(image_id=pk))
+    return len(held)
 
 
 def generation_recover_stale(*, now: datetime | None = None, image_id: int | None = None) -> int:

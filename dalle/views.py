@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timesince import timeuntil
@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from dalle import selectors, services
 from dalle.forms import PromptForm
 from dalle.models import GeneratedImage
+from lib.client_ip import client_ip
+from lib.private_files import private_file_response
 
 PAGE_SIZE = 24
 
@@ -28,16 +30,22 @@ def _refusal_text(refusal: services.GenerationRefused) -> str:
 def image_create(request: HttpRequest) -> HttpResponse:
     form = PromptForm(request.POST or None)
     # Counted only when a page is rendered, not on the successful POST.
-    context = {"form": form, "allowance": lambda: services.allowance_for(request.user)}
+    context = {"form": form, "allowance": lambda: selectors.allowance_of(user=request.user)}
     if request.method != "POST":
         return render(request, "dalle/create.html", context)
     if not form.is_valid():
         return render(request, "dalle/create.html", context, status=400)
     try:
         image = services.generation_request(
-            user=request.user, prompt=form.cleaned_data["prompt"], size=form.cleaned_data["size"]
+            user=request.user,
+            prompt=form.cleaned_data["prompt"],
+            size=form.cleaned_data["size"],
+            client_ip=client_ip(request),
         )
     except services.GenerationRefused as refusal:
+        if refusal.code == "email_unverified":
+            messages.info(request, refusal.message)
+            return redirect("email_verify_pending")
         form.add_error(None, _refusal_text(refusal))
         return render(request, "dalle/create.html", context, status=429)
     return redirect(image)
@@ -56,7 +64,7 @@ def image_detail(request: HttpRequest, public_id) -> HttpResponse:
     # A reload picks up a job whose worker died.
     running = image.status == GeneratedImage.Status.RUNNING
     if running and services.generation_recover_stale(image_id=image.pk):
-        image.refresh_from_db()
+        image = selectors.image_visible_to(user=request.user, public_id=public_id)
     context = {"image": image, "is_owner": image.owner_id == request.user.pk}
     if request.htmx:
         return render(request, "dalle/detail.html#status", context)
@@ -73,3 +81,17 @@ def image_cancel(request: HttpRequest, public_id) -> HttpResponse:
     except services.TransitionNotAllowed:
         messages.warning(request, "Too late to cancel: the painting has already started or ended.")
     return redirect(image)
+
+
+def image_original(request: HttpRequest, public_id) -> HttpResponse:
+    """The full-resolution original, after the permission check: owner or manager."""
+    image = selectors.image_files_for(user=request.user, public_id=public_id)
+    return private_file_response(image.image, filename=f"aigallery-{image.public_id}.png")
+
+
+def image_preview(request: HttpRequest, public_id) -> HttpResponse:
+    """The preview of an image that has no public thumbnail (private): the owner's only."""
+    image = selectors.image_visible_to(user=request.user, public_id=public_id)
+    if not image.preview:
+        raise Http404("No preview")
+    return private_file_response(image.preview)

@@ -1,7 +1,27 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from dalle.admin import GeneratedImageAdmin
+from dalle.models import GeneratedImage
+from products import services
 from products.models import Format, Product, ShopSettings
+
+# An image's visibility decides whether its product is in the shop, which is this app's
+# business; dalle never imports products, so the image admin that can change it lives here.
+admin.site.unregister(GeneratedImage)
+
+
+@admin.register(GeneratedImage)
+class PublishableImageAdmin(GeneratedImageAdmin):
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status == GeneratedImage.Status.SUCCEEDED:
+            fields.remove("visibility")  # only a finished image can be shared
+        return fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "visibility" in form.changed_data:
+            services.image_publish(image=obj, public=obj.is_public)
 
 
 @admin.register(Format)
@@ -31,7 +51,7 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="Image")
     def preview(self, product: Product) -> str:
         return format_html(
-            '<img src="{}" width="48" height="48" alt="">', product.image.thumbnail.url
+            '<img src="{}" width="48" height="48" alt="">', product.image.thumbnail_src
         )
 
     @admin.display(description="Owner")

@@ -37,7 +37,7 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
 
     def get_thumbnail_url(self, product: Product) -> str:
-        return product.image.thumbnail.url
+        return self.context["request"].build_absolute_uri(product.image.thumbnail_src)
 
     def get_page_url(self, product: Product) -> str:
         return self.context["request"].build_absolute_uri(product.get_absolute_url())

@@ -1,33 +1,21 @@
-"""The anonymous shop page, cached whole and dropped whenever a product changes.
+"""The shop's cache family: its pages and its product grid, all stale when a product changes.
 
-A version number in the cache key is bumped on every change, so every cached page is stale at
-once. With Redis (REDIS_URL) all web processes see the bump immediately; with the per-process
-memory cache the others catch up within SHOP_CACHE_SECONDS.
+A version number in every key (`lib.caching.version("shop")`) is bumped on every change, so
+every cached page and grid is stale at once. With Redis (REDIS_URL) all web processes see the
+bump immediately; with the per-process memory cache the others catch up within
+SHOP_CACHE_SECONDS.
 """
 
-import hashlib
-from collections.abc import Callable
-
 from django.conf import settings
-from django.core.cache import cache
 
-VERSION_KEY = "shop:version"
+from lib.caching import bump
+
+SCOPE = "shop"
 
 
 def shop_cache_invalidate() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    bump(SCOPE)
 
 
-def shop_html(kind: str, identity: str, render: Callable[[], str]) -> str:
-    """Rendered shop HTML (a page or a fragment) that is the same for every visitor."""
-    version = cache.get_or_set(VERSION_KEY, 1, None)
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    key = f"shop:{kind}:{version}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, settings.SHOP_CACHE_SECONDS)
-    return html
+def shop_cache_seconds() -> int:
+    return settings.SHOP_CACHE_SECONDS

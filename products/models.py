@@ -103,6 +103,11 @@ class Product(models.Model):
         return reverse("product_detail", kwargs={"slug": self.slug})
 
     @staticmethod
+    def is_listable(image: GeneratedImage) -> bool:
+        """The one rule for being in the shop: the image is public and finished."""
+        return image.is_public and image.status == GeneratedImage.Status.SUCCEEDED
+
+    @staticmethod
     def name_from_prompt(prompt: str) -> str:
         first_line = " ".join(prompt.split())
         return first_line if len(first_line) <= 120 else first_line[:119].rstrip() + "…"

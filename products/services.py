@@ -30,7 +30,7 @@ def product_for_image(*, image: GeneratedImage) -> Product:
                 image=image,
                 name=Product.name_from_prompt(image.prompt),
                 slug=Product.slug_from_prompt(image.prompt),
-                is_listed=image.is_public and image.status == GeneratedImage.Status.SUCCEEDED,
+                is_listed=Product.is_listable(image),
             )
     except IntegrityError:
         return Product.objects.get(image=image)
@@ -40,11 +40,28 @@ def product_for_image(*, image: GeneratedImage) -> Product:
     return product
 
 
+@transaction.atomic
 def image_publish(*, image: GeneratedImage, public: bool) -> Product | None:
-    """Share an image in the shop (it becomes a product) or take it back to private."""
+    """Share an image in the shop (it becomes a product) or take it back to private.
+
+    The one way an image's visibility changes, for its owner and for managers in the admin;
+    its product's listing follows here, in the same transaction.
+    """
     visibility = GeneratedImage.Visibility.PUBLIC if public else GeneratedImage.Visibility.PRIVATE
-    dalle_services.image_set_visibility(image=image, visibility=visibility)
-    return product_for_image(image=image) if public else None
+    image = dalle_services.image_set_visibility(image=image, visibility=visibility)
+    product = (
+        product_for_image(image=image) if public else Product.objects.filter(image=image).first()
+    )
+    if product is not None:
+        _listing_update(product=product, image=image)
+    return product if public else None
+
+
+def _listing_update(*, product: Product, image: GeneratedImage) -> None:
+    listed = Product.is_listable(image)
+    if product.is_listed != listed:
+        product.is_listed = listed
+        product.save(update_fields=["is_listed"])  # the shop's cache drops on the save
 
 
 def format_choices(*, image: GeneratedImage) -> list[FormatChoice]:

@@ -1,62 +1,49 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from core.caching import viewer_key
-from core.pagination import page_of
 from dalle import selectors as dalle_selectors
 from dalle.services import TransitionNotAllowed
+from lib.caching import cache_per_viewer
+from lib.pagination import page_of
 from products import selectors, services
-from products.cache import shop_html
+from products.cache import SCOPE, shop_cache_seconds
 from products.models import ShopSettings
 
 PAGE_SIZE = 24
 
 
+@cache_per_viewer(scope=SCOPE, seconds=shop_cache_seconds)
 def shop(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-
-    def grid_html() -> str:
-        page = page_of(selectors.shop_products(query=query), request.GET.get("page"), PAGE_SIZE)
-        query_string = urlencode({"q": query}) if query else ""
-        context = {"page": page, "query": query, "query_string": query_string}
-        return render_to_string("products/shop.html#grid", context)
-
-    def page_html() -> str:
-        # Safe: the fragment was rendered by our own template with autoescaping on.
-        grid = mark_safe(shop_html("grid", request.GET.urlencode(), grid_html))
-        return render_to_string(
-            "products/shop.html", {"grid": grid, "query": query}, request=request
-        )
-
-    # The grid is the same for everyone; whole pages are cached per viewer (core.caching).
-    if len(get_messages(request)):
-        return HttpResponse(page_html())
-    return HttpResponse(
-        shop_html("page", f"{viewer_key(request)}|{request.GET.urlencode()}", page_html)
-    )
+    number = request.GET.get("page", "")
+    products = selectors.shop_products(query=query)
+    context = {
+        # Read only when the grid is not in its fragment cache (templates/products/shop.html).
+        "page": SimpleLazyObject(partial(page_of, products, number, PAGE_SIZE)),
+        "page_number": number,
+        "query": query,
+        "query_string": urlencode({"q": query}) if query else "",
+    }
+    return render(request, "products/shop.html", context)
 
 
+@cache_per_viewer(scope=SCOPE, seconds=shop_cache_seconds)
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def page_html() -> str:
-        product = selectors.product_visible_to(user=request.user, slug=slug)
-        context = {
-            "product": product,
-            "image": product.image,
-            "choices": services.format_choices(image=product.image),
-            "shipping": ShopSettings.load().shipping_flat_rate,
-        }
-        return render_to_string("products/detail.html", context, request=request)
-
-    if len(get_messages(request)):
-        return HttpResponse(page_html())
-    return HttpResponse(shop_html("product", f"{viewer_key(request)}|{slug}", page_html))
+    product = selectors.product_visible_to(user=request.user, slug=slug)
+    context = {
+        "product": product,
+        "image": product.image,
+        "choices": services.format_choices(image=product.image),
+        "shipping": ShopSettings.load().shipping_flat_rate,
+    }
+    return render(request, "products/detail.html", context)
 
 
 @require_POST

@@ -1,12 +1,10 @@
-import csv
-
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from lib.spreadsheets import SafeCsvWriter
 from purchases import services
-from purchases.gateways import PaymentError
 from purchases.models import Order, OrderEvent
 
 PAYMENT_FIELDS = (
@@ -109,7 +107,7 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="Image")
     def preview(self, order: Order) -> str:
         return format_html(
-            '<img src="{}" width="40" height="40" alt="">', order.product.image.thumbnail.url
+            '<img src="{}" width="40" height="40" alt="">', order.product.image.thumbnail_src
         )
 
     @admin.display(description="Total", ordering="total_amount")
@@ -122,7 +120,7 @@ class OrderAdmin(admin.ModelAdmin):
             try:
                 services.order_refund(order=order, actor=request.user)
                 messages.success(request, f"Order {order.short_id} refunded.")
-            except (services.OrderError, PaymentError) as error:
+            except services.OrderError as error:
                 messages.error(request, f"Order {order.short_id}: {error}")
 
     @admin.action(description="Export selected orders as CSV")
@@ -130,7 +128,7 @@ class OrderAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
-        writer = csv.writer(response)
+        writer = SafeCsvWriter(response)
         writer.writerow(
             [
                 "order",
@@ -153,7 +151,7 @@ class OrderAdmin(admin.ModelAdmin):
                     order.created_at.isoformat(),
                     order.customer.username,
                     order.email,
-                    _csv_safe(order.product.name),
+                    order.product.name,
                     order.format.name,
                     order.quantity,
                     order.currency.upper(),
@@ -163,8 +161,3 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             )
         return response
-
-
-def _csv_safe(value: str) -> str:
-    """Prompts are user text: keep spreadsheets from running them as formulas."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -1,17 +1,14 @@
-from datetime import date
-
-from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.countries import COUNTRY_CHOICES
-from core.api import IsStaff, error_response
+from lib.api import IsStaff, error_response
 from products import selectors as product_selectors
 from products.models import Format
 from purchases import selectors, services
-from purchases.gateways import PaymentError
+from purchases.forms import OrderFilterForm
 from purchases.models import MAX_QUANTITY, Order, OrderEvent
 
 
@@ -81,7 +78,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
-        return selectors.orders_of(user=self.request.user).prefetch_related("events")
+        return selectors.orders_list(user=self.request.user).prefetch_related("events")
 
     @extend_schema(request=OrderCreateSerializer, responses={201: OrderCreatedSerializer})
     def create(self, request):
@@ -91,24 +88,24 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         product = product_selectors.product_visible_to(user=request.user, slug=data["product"])
         address = dict(data["shipping_address"]) if "shipping_address" in data else None
         try:
-            order = services.order_create(
+            placed = services.order_place(
                 customer=request.user,
                 product=product,
                 format=data["format"],
                 quantity=data["quantity"],
                 address=address,
+                base_url=request.build_absolute_uri("/"),
             )
-            order.checkout_url = services.order_checkout(
-                order=order, base_url=request.build_absolute_uri("/")
-            )
-        except services.OrderError as error:
-            return error_response("invalid", str(error), status.HTTP_400_BAD_REQUEST)
-        except PaymentError:
+        except services.PaymentProviderError:
             return error_response(
                 "payment_unavailable",
                 "The payment provider could not be reached; the order is saved, try again.",
                 status.HTTP_502_BAD_GATEWAY,
             )
+        except services.OrderError as error:
+            return error_response("invalid", str(error), status.HTTP_400_BAD_REQUEST)
+        order = placed.order
+        order.checkout_url = placed.checkout_url
         if order.checkout_url.startswith("/"):
             order.checkout_url = request.build_absolute_uri(order.checkout_url)
         return Response(OrderCreatedSerializer(order).data, status=status.HTTP_201_CREATED)
@@ -132,18 +129,5 @@ class StaffOrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        status_filter = params.get("status", "")
-        return selectors.all_orders(
-            status=status_filter if status_filter in Order.Status.values else "",
-            date_from=_date(params.get("from")),
-            date_to=_date(params.get("to")),
-            query=params.get("q", "").strip()[:100],
-        ).prefetch_related("events")
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
+        filters = OrderFilterForm(self.request.query_params).filters()
+        return selectors.orders_all(filters=filters).prefetch_related("events")

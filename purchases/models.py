@@ -176,22 +176,7 @@ class StripeEvent(models.Model):
         return f"{self.type} {self.event_id}"
 
 
-class SimulatedCheckout(models.Model):
-    """The simulated gateway's checkout sessions (TEST MODE, no Stripe account needed)."""
+# The TEST MODE gateway's model lives beside its gateway; importing it here registers it.
+from purchases.testmode.models import SimulatedCheckout  # noqa: E402
 
-    session_id = models.CharField(max_length=64, unique=True)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="simulated_checkouts")
-    idempotency_key = models.CharField(max_length=255, unique=True)
-    status = models.CharField(max_length=16, default="open")  # open, complete, expired
-    payment_status = models.CharField(max_length=32, default="unpaid")
-    payment_intent_id = models.CharField(max_length=64, blank=True)
-    amount_total = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    expires_at = models.DateTimeField()
-    success_url = models.URLField(max_length=1000)
-    cancel_url = models.URLField(max_length=1000)
-    refunded = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.session_id
+__all__ = ["MAX_QUANTITY", "Order", "OrderEvent", "SimulatedCheckout", "StripeEvent"]

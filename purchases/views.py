@@ -1,29 +1,25 @@
 import logging
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.services import shipping_address_get
-from core.caching import viewer_key
+from lib.caching import cache_per_viewer
+from lib.private_files import private_file_response
 from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices
 from purchases import selectors, services
-from purchases.cache import ALL, orders_html
-from purchases.forms import OrderAddressForm, OrderForm
-from purchases.gateways import InvalidWebhook, PaymentError
-from purchases.models import Order, SimulatedCheckout
+from purchases.cache import all_orders_state, customer_orders_state, orders_cache_seconds
+from purchases.forms import OrderAddressForm, OrderFilterForm, OrderForm
+from purchases.models import Order
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
@@ -57,46 +53,51 @@ def order_create(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "purchases/order_form.html", context, status=400)
         address = {name: str(value) for name, value in address_form.cleaned_data.items()}
     try:
-        order = services.order_create(
+        placed = services.order_place(
             customer=request.user,
             product=product,
             format=chosen,
             quantity=form.cleaned_data["quantity"],
             address=address,
+            base_url=request.build_absolute_uri("/"),
         )
     except services.OrderError as error:
-        form.add_error(None, str(error))
-        return render(request, "purchases/order_form.html", context, status=400)
-    return _to_checkout(request, order)
+        if error.order is None:  # nothing was created
+            form.add_error(None, str(error))
+            return render(request, "purchases/order_form.html", context, status=400)
+        return _checkout_refused(request, error)
+    return redirect(placed.checkout_url)
 
 
-def _to_checkout(request: HttpRequest, order: Order) -> HttpResponse:
-    try:
-        url = services.order_checkout(order=order, base_url=request.build_absolute_uri("/"))
-    except PaymentError:
+def _checkout_refused(request: HttpRequest, error: services.OrderError) -> HttpResponse:
+    """The order is saved but its checkout did not open: back to the order, saying why."""
+    if isinstance(error, services.PaymentProviderError):
         messages.error(request, PAYMENT_DOWN)
-        return redirect(order)
-    except services.OrderError as error:
+    else:
         messages.warning(request, str(error))
-        return redirect(order)
-    return redirect(url)
+    return redirect(error.order)
 
 
 @require_POST
 @login_required
 def order_pay(request: HttpRequest, public_id) -> HttpResponse:
-    return _to_checkout(request, selectors.order_of(user=request.user, public_id=public_id))
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    try:
+        url = services.order_checkout_open(order=order, base_url=request.build_absolute_uri("/"))
+    except services.OrderError as error:
+        return _checkout_refused(request, error)
+    return redirect(url)
 
 
 @login_required
 def order_success(request: HttpRequest, public_id) -> HttpResponse:
     """Stripe's return address. It checks with the gateway itself; the webhook may be late."""
-    order = selectors.order_of(user=request.user, public_id=public_id)
+    order = selectors.order_get(user=request.user, public_id=public_id)
     session_id = request.GET.get("session_id", "")
     if session_id and session_id == order.checkout_session_id:
         try:
-            services.fulfill_checkout(session_id)
-        except PaymentError:
+            services.checkout_fulfill(session_id=session_id)
+        except services.PaymentProviderError:
             logger.warning("Could not confirm checkout %s on the success page", session_id)
         order.refresh_from_db()
     return render(request, "purchases/success.html", {"order": order})
@@ -104,86 +105,46 @@ def order_success(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 def order_canceled(request: HttpRequest, public_id) -> HttpResponse:
-    order = selectors.order_of(user=request.user, public_id=public_id)
+    order = selectors.order_get(user=request.user, public_id=public_id)
     return render(request, "purchases/canceled.html", {"order": order})
 
 
 @require_POST
 @login_required
 def order_cancel(request: HttpRequest, public_id) -> HttpResponse:
-    order = selectors.order_of(user=request.user, public_id=public_id)
+    order = selectors.order_get(user=request.user, public_id=public_id)
     try:
         services.order_cancel(order=order, actor=request.user)
         messages.success(request, f"Order {order.short_id} is canceled. Nothing was charged.")
-    except (services.OrderError, PaymentError) as error:
+    except services.OrderError as error:
         messages.error(request, str(error))
     return redirect(order)
 
 
 @login_required
+@cache_per_viewer(state=customer_orders_state, seconds=orders_cache_seconds)
 def order_list(request: HttpRequest) -> HttpResponse:
-    orders = selectors.orders_of(user=request.user)
-
-    def page_html() -> str:
-        page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render_to_string("purchases/order_list.html", {"page": page}, request=request)
-
-    if len(get_messages(request)):
-        return HttpResponse(page_html())
-    html = orders_html(
-        version_scope=f"customer:{request.user.pk}",
-        viewer=viewer_key(request),
-        orders=orders,
-        identity=request.get_full_path(),
-        render=page_html,
-    )
-    return HttpResponse(html)
+    orders = selectors.orders_list(user=request.user)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "purchases/order_list.html", {"page": page})
 
 
 @login_required
 def order_detail(request: HttpRequest, public_id) -> HttpResponse:
-    order = selectors.order_of(user=request.user, public_id=public_id)
-    events = order.events.all()
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    events = selectors.order_events_list(order=order)
     return render(request, "purchases/order_detail.html", {"order": order, "events": events})
 
 
 @login_required
 def order_download(request: HttpRequest, public_id) -> HttpResponse:
-    order = selectors.order_of(user=request.user, public_id=public_id)
+    order = selectors.order_get(user=request.user, public_id=public_id)
     try:
-        download = services.order_download(order=order)
+        original, filename = services.order_download(order=order)
     except services.OrderError as error:
         messages.error(request, str(error))
         return redirect(order)
-    if download.url:
-        return redirect(download.url)
-    return FileResponse(download.file, as_attachment=True, filename=download.filename)
-
-
-@login_required
-def simulated_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
-    """The TEST MODE checkout page of the simulated gateway."""
-    checkout = (
-        SimulatedCheckout.objects.select_related("order__product__image", "order__format")
-        .filter(session_id=session_id, order__customer=request.user)
-        .first()
-    )
-    if checkout is None:
-        raise Http404("No such checkout")
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in ("pay", "decline", "cancel"):
-            return HttpResponseBadRequest("Unknown action")
-        if action == "cancel":
-            return redirect(checkout.cancel_url)
-        session = services.simulated_checkout_submit(session_id=session_id, action=action)
-        if action == "pay" and session.is_paid:
-            return redirect(f"{checkout.success_url}?session_id={session_id}")
-        messages.error(request, "The test card was declined. Nothing was charged.")
-        return redirect(checkout.order)
-    session = services.simulated_checkout_open(session_id=session_id)
-    context = {"checkout": checkout, "session": session, "order": checkout.order}
-    return render(request, "purchases/simulated_checkout.html", context)
+    return private_file_response(original, filename=filename, attachment=True)
 
 
 @csrf_exempt  # Stripe cannot send a CSRF token; the signature check stands in for it.
@@ -193,7 +154,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         outcome = services.webhook_handle(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except InvalidWebhook as error:
+    except services.WebhookInvalid as error:
         logger.warning("Rejected a webhook: %s", error)
         return HttpResponseBadRequest("Invalid signature")
     except Exception:
@@ -203,46 +164,32 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+@cache_per_viewer(state=all_orders_state, seconds=orders_cache_seconds)
 def manager_orders(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    status = status if status in Order.Status.values else ""
-    date_from = _date(request.GET.get("from"))
-    date_to = _date(request.GET.get("to"))
-    query = request.GET.get("q", "").strip()[:100]
-    orders = selectors.all_orders(status=status, date_from=date_from, date_to=date_to, query=query)
+    filters = OrderFilterForm(request.GET).filters()
+    status, date_from, date_to, query = (
+        filters.status, filters.date_from, filters.date_to, filters.query
+    )  # fmt: skip
+    orders = selectors.orders_all(filters=filters)
     filters = request.GET.copy()
     filters.pop("page", None)
 
-    def page_html() -> str:
-        context = {
-            "page": Paginator(orders, 50).get_page(request.GET.get("page")),
-            "query_string": filters.urlencode(),
-            "status": status,
-            "date_from": date_from,
-            "date_to": date_to,
-            "query": query,
-            "statuses": Order.Status.choices,
-        }
-        return render_to_string("purchases/manager_orders.html", context, request=request)
-
-    if len(get_messages(request)):
-        return HttpResponse(page_html())
-    html = orders_html(
-        version_scope=ALL,
-        viewer=viewer_key(request),
-        orders=orders,
-        identity=request.get_full_path(),
-        render=page_html,
-    )
-    return HttpResponse(html)
+    context = {
+        "page": Paginator(orders, 50).get_page(request.GET.get("page")),
+        "query_string": filters.urlencode(),
+        "status": status,
+        "date_from": date_from,
+        "date_to": date_to,
+        "query": query,
+        "statuses": Order.Status.choices,
+    }
+    return render(request, "purchases/manager_orders.html", context)
 
 
 @require_POST
 @staff_member_required
 def manager_order_advance(request: HttpRequest, public_id) -> HttpResponse:
-    order = Order.objects.filter(public_id=public_id).first()
-    if order is None:
-        raise Http404("No such order")
+    order = selectors.order_get_any(public_id=public_id)
     to = request.POST.get("to", "")
     if to not in Order.Status.values:
         return HttpResponseBadRequest("Unknown status")
@@ -257,10 +204,3 @@ def manager_order_advance(request: HttpRequest, public_id) -> HttpResponse:
     if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return redirect(back)
     return redirect("manager_orders")
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None

@@ -25,6 +25,14 @@ def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, and media written to a fresh folder per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT, "base_url": "/never-served/"},
+        },
+    }
 
 
 @pytest.fixture
@@ -54,10 +62,8 @@ def manager_client(client, manager):
     return client
 
 
-@pytest.fixture
-def run_tasks(db):
-    """Run every queued task with the real database worker, in this process."""
-
+def run_queued_tasks(limit: int = 100) -> int:
+    """Run every queued task with the real database worker, in this process; returns how many."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -73,20 +79,20 @@ def run_tasks(db):
         worker_id="pytest",
         excluded_queue_names=[],
     )
+    ran = 0
+    while ran < limit and (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()):
+        result.claim(worker.worker_id)
+        # Tasks enqueue follow-ups on commit; the test transaction never commits.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            worker.run_task(result)
+        ran += 1
+    return ran
 
-    def run(limit: int = 100) -> int:
-        ran = 0
-        while ran < limit and (
-            result := DBTaskResult.objects.ready().order_by("enqueued_at").first()
-        ):
-            result.claim(worker.worker_id)
-            # Tasks enqueue follow-ups on commit; the test transaction never commits.
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                worker.run_task(result)
-            ran += 1
-        return ran
 
-    return run
+@pytest.fixture
+def run_tasks(db):
+    """Run every queued task with the real database worker, in this process."""
+    return run_queued_tasks
 
 
 def database_url() -> str:
@@ -169,7 +175,11 @@ def worker_process(tmp_path):
     started = []
 
     def start(**extra_env: str) -> subprocess.Popen:
-        env = process_env(MEDIA_ROOT=str(tmp_path / "media"), **extra_env)
+        env = process_env(
+            MEDIA_ROOT=str(tmp_path / "media"),
+            PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+            **extra_env,
+        )
         process = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
             + ["--interval", "0.2", "--queue-name", "*"],  # every queue, one job at a time
@@ -230,18 +240,17 @@ def s3_storage(settings, s3_server):
         aws_secret_access_key="test",
     )
     client.create_bucket(Bucket=BUCKET)
+    options = {
+        "bucket_name": BUCKET,
+        "access_key": "test",
+        "secret_key": "test",
+        "endpoint_url": s3_server,
+        "region_name": "us-east-1",
+    }
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "core.storages.MediaStorage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "access_key": "test",
-                "secret_key": "test",
-                "endpoint_url": s3_server,
-                "region_name": "us-east-1",
-            },
-        },
+        "default": {"BACKEND": "lib.storages.MediaStorage", "OPTIONS": options},
+        "private": {"BACKEND": "lib.storages.PrivateMediaStorage", "OPTIONS": options},
     }
     yield client
     listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])

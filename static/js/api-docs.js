@@ -4,7 +4,8 @@
   window.SwaggerUIBundle({
     url: node.dataset.schemaUrl,
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    // No deep links: Swagger UI puts them inside each operation's button (nested controls).
+    deepLinking: false,
     persistAuthorization: true,
     requestInterceptor: function (request) {
       request.headers["X-CSRFToken"] = node.dataset.csrfToken;

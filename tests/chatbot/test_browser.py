@@ -11,8 +11,8 @@ from tests.products.factories import FormatFactory, ProductFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_customer_asks_where_their_order_is(page, user):
-    """A customer with an order asks 'where is my order?' and reads its status, no reload."""
+def test_customer_asks_where_their_order_is(page, user, worker_process):
+    """A customer asks 'where is my order?', sees the bot typing, then its answer, no reload."""
     call_command("ensure_demo_data", stdout=io.StringIO())
     order = order_services.order_create(
         customer=user, product=ProductFactory(), format=FormatFactory(), quantity=1, address=None
@@ -25,6 +25,12 @@ def test_customer_asks_where_their_order_is(page, user):
 
     page.get_by_label("Your message").fill("Where is my order?")
     page.get_by_role("button", name="Send").click()
+    # No worker yet: the message is in, and the bot is "typing" while the page polls.
+    page.locator(".bubble.typing").wait_for()
+    assert page.locator(".bubble.user").last.inner_text().endswith("Where is my order?")
+
+    worker_process()
+    page.locator(".bubble.typing").wait_for(state="detached", timeout=30_000)
     answer = page.locator(".bubble.assistant").last
     answer.get_by_text(f"Order {order.short_id}").wait_for()
     assert "is shipped" in answer.inner_text()

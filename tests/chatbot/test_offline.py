@@ -10,14 +10,10 @@ from django.urls import reverse
 from chatbot.models import Conversation, Message, SupportRequest
 from purchases import services as order_services
 from purchases.models import Order
+from tests.chatbot.conftest import ask
 from tests.products.factories import FormatFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def ask(client, text: str, htmx: bool = True):
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("chat_message"), {"message": text}, headers=headers)
 
 
 def last_reply(client) -> str:

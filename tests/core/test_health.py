@@ -8,7 +8,15 @@ def test_healthz_reports_database_ok(client):
     """/healthz answers 200 when the database answers."""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert {name: check["status"] for name, check in body["checks"].items()} == {
+        "database": "ok",
+        "cache": "ok",
+        "storage": "ok",
+        "tasks": "ok",
+    }
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ through Nginx over real HTTP the way a shopper's browser would."""
 
 import getpass
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -81,7 +82,9 @@ def stack(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("The production stack runs on PostgreSQL: set DATABASE_URL (CI does).")
     static_root, media_root = tmp_path / "static", tmp_path / "media"
+    private_root = tmp_path / "private"
     media_root.mkdir()
+    private_root.mkdir()
     web_port, nginx_port = free_port(), free_port()
     env = process_env(
         DEBUG="False",
@@ -92,6 +95,10 @@ def stack(tmp_path):
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(media_root),
+        PRIVATE_MEDIA_ROOT=str(private_root),
+        PRIVATE_MEDIA_ACCEL_REDIRECT="/protected/",
+        # Redis on a port where nothing listens: the whole journey runs with the cache down.
+        REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
         GUNICORN_BIND=f"127.0.0.1:{web_port}",
         WEB_CONCURRENCY="2",
     )
@@ -107,6 +114,7 @@ def stack(tmp_path):
         LISTEN_PORT=str(nginx_port),
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(media_root),
+        PRIVATE_MEDIA_ROOT=str(private_root),
     )
     (tmp_path / "nginx").mkdir()
     (tmp_path / "nginx.conf").write_text(
@@ -186,7 +194,7 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
     status, headers, _ = shopper.request(css)
     assert status == 200
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert "nginx" in headers["Server"]
+    assert headers["Server"] == "nginx"  # no version (server_tokens off), no gunicorn
 
     shopper.follow("/accounts/signup/")
     password = "a stack test passphrase 9"
@@ -200,6 +208,11 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
         },
     )
 
+    # Console e-mail: the page itself offers the verification link (link-shown).
+    _, pending = shopper.follow("/accounts/verify/")
+    verify = re.search(rb'href="(/accounts/verify/[^"/]+/)"', pending).group(1).decode()
+    shopper.follow(verify)
+
     image_path, _ = shopper.follow(
         "/create/", {"prompt": "A tram climbing a hill at dusk", "size": "1024x1024"}
     )
@@ -211,8 +224,17 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
     wait_for(painted, timeout=60)
     _, page = shopper.follow(image_path)
     image_url = re.search(rb'<img class="artwork" src="([^"]+)"', page).group(1).decode()
+    assert image_url.endswith("/original/"), "the original goes through the checked view"
     status, headers, png = shopper.request(image_url)
-    assert status == 200 and png[:4] == b"\x89PNG"
+    assert status == 200 and png[:4] == b"\x89PNG"  # sent by Nginx from the internal location
+    assert "X-Accel-Redirect" not in headers
+    assert headers["Cache-Control"] == "private, no-store"
+    stranger = Shopper(base)
+    assert stranger.request(image_url)[0] == 404
+    private_files = list((tmp_path / "private").rglob("*.png"))
+    key = private_files[0].relative_to(tmp_path / "private").as_posix()
+    assert stranger.request(f"/protected/{key}")[0] == 404, "internal: not reachable from outside"
+    assert stranger.request(f"/media/{key}")[0] == 404
 
     public_id = image_path.strip("/").split("/")[-1]
     order_form_path, _ = shopper.follow(f"/images/{public_id}/order/", {})
@@ -224,7 +246,10 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
     assert b"Your order is paid" in success
 
     status, _, body = shopper.request("/healthz")
-    assert (status, body) == (200, b'{"status": "ok", "database": "ok"}')
+    health = json.loads(body)
+    assert status == 200
+    assert (health["status"], health["database"]) == ("degraded", "ok")
+    assert health["checks"]["cache"]["status"] == "unreachable"
     access_log = (tmp_path / "nginx-access.log").read_text()
     assert "POST /purchases/test-checkout/" in access_log
 

@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from dalle.imaging import make_thumbnail
 from dalle.models import GeneratedImage
 from dalle.providers import paint
+from lib.storages import random_key
 from tests.factories import UserFactory
 
 
@@ -26,17 +27,26 @@ class ImageFactory(factory.django.DjangoModelFactory):
     provider = "offline"
     model = "offline-painter-1"
     status = GeneratedImage.Status.SUCCEEDED
+    visibility = GeneratedImage.Visibility.PRIVATE
     width = 1024
     height = 1024
 
     @factory.lazy_attribute
     def image(self):
-        return ContentFile(png_bytes(self.prompt), name="art.png")
+        return ContentFile(png_bytes(self.prompt), name=random_key("images", "png"))
+
+    @factory.lazy_attribute
+    def preview(self):
+        webp, _, _ = make_thumbnail(png_bytes(self.prompt))
+        return ContentFile(webp, name=random_key("images", "webp"))
 
     @factory.lazy_attribute
     def thumbnail(self):
+        """Public images only, as the publish service makes it."""
+        if self.visibility != GeneratedImage.Visibility.PUBLIC:
+            return ""
         webp, _, _ = make_thumbnail(png_bytes(self.prompt))
-        return ContentFile(webp, name="art-thumb.webp")
+        return ContentFile(webp, name=random_key("thumbs", "webp"))
 
     thumbnail_width = 64
     thumbnail_height = 64
@@ -45,6 +55,7 @@ class ImageFactory(factory.django.DjangoModelFactory):
 class QueuedImageFactory(ImageFactory):
     status = GeneratedImage.Status.QUEUED
     image = ""
+    preview = ""
     thumbnail = ""
     width = None
     height = None

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx  # httpx2 under its old name: see tests/httpx_alias.py
 import pytest
 import respx
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -38,7 +38,8 @@ def job(user, django_capture_on_commit_callbacks):
 
 
 def stored_bytes(name: str) -> bytes:
-    with default_storage.open(name) as stored:
+    """Originals live in the private store."""
+    with storages["private"].open(name) as stored:
         return stored.read()
 
 
@@ -256,7 +257,7 @@ def test_running_a_job_twice_stores_one_image(openai_api, job, run_tasks):
     job.refresh_from_db()
     assert job.status == Status.SUCCEEDED
     folder = job.image.name.rsplit("/", 1)[0]
-    assert len(default_storage.listdir(folder)[1]) == 2  # the image and its thumbnail
+    assert len(storages["private"].listdir(folder)[1]) == 2  # the original and its preview
 
 
 def test_stale_running_job_is_requeued_then_failed(django_capture_on_commit_callbacks, settings):
@@ -287,3 +288,34 @@ def test_sweep_command(django_capture_on_commit_callbacks):
     out = StringIO()
     call_command("sweep_generations", stdout=out)
     assert "1 stale" in out.getvalue()
+
+
+def test_jobs_queued_behind_a_billing_refusal_are_held_then_resumed(
+    openai_api, user, other_user, manager, run_tasks, django_capture_on_commit_callbacks, mailoutbox
+):
+    """After the provider refuses the account, queued jobs wait (not sent, not failed); managers
+    get one e-mail for the pause; switching generation back on paints them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = [
+            services.generation_request(user=owner, prompt=f"Job {n}", size="1024x1024")
+            for n, owner in enumerate([user, user, other_user])
+        ]
+    route = openai_api.post(GENERATIONS)
+    route.side_effect = [error(429, "insufficient_quota")] + [
+        httpx.Response(200, json=b64_image()) for _ in jobs
+    ]
+    run_due(run_tasks)
+    statuses = [GeneratedImage.objects.get(pk=job.pk).status for job in jobs]
+    assert route.call_count == 1, "nothing more is sent to a provider that refused us"
+    assert statuses == [Status.FAILED, Status.QUEUED, Status.QUEUED]
+    run_due(run_tasks)
+    alerts = [m for m in mailoutbox if manager.email in m.to]
+    assert len(alerts) == 1
+    assert "paused" in alerts[0].subject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.generation_resume() == 2
+    run_due(run_tasks)
+    statuses = [GeneratedImage.objects.get(pk=job.pk).status for job in jobs]
+    assert statuses == [Status.FAILED, Status.SUCCEEDED, Status.SUCCEEDED]
+    assert route.call_count == 3

@@ -24,18 +24,42 @@ def test_generated_image_lands_in_the_bucket_and_page_links_a_signed_url(
     assert image.status == GeneratedImage.Status.SUCCEEDED
 
     keys = {item["Key"] for item in s3_storage.list_objects_v2(Bucket=BUCKET)["Contents"]}
-    assert keys == {image.image.name, image.thumbnail.name}
-    body = s3_storage.get_object(Bucket=BUCKET, Key=image.image.name)["Body"].read()
+    # Originals and previews sit under the private prefix, under random keys.
+    assert keys == {f"private/{image.image.name}", f"private/{image.preview.name}"}
+    assert str(image.public_id) not in image.image.name
+    body = s3_storage.get_object(Bucket=BUCKET, Key=f"private/{image.image.name}")["Body"].read()
     assert body[:8] == b"\x89PNG\r\n\x1a\n"
     assert not image.image.name.startswith("http")  # the database keeps keys, not URLs
 
     page = user_client.get(image.get_absolute_url()).content.decode()
-    url = image.image.url
-    assert url.replace("&", "&amp;") in page
+    assert image.original_src in page
+    original = user_client.get(image.original_src)
+    assert original.status_code == 302
+    url = original.url
     query = parse_qs(urlparse(url).query)
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
     assert "X-Amz-Signature" in query
-    assert int(query["X-Amz-Expires"][0]) <= 3600
+    assert int(query["X-Amz-Expires"][0]) <= 300
+
+
+def test_cdn_domain_never_serves_originals(s3_storage, settings, user, user_client):
+    """With a CDN domain for public files, originals still get a short signed URL."""
+    from tests.dalle.factories import ImageFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "custom_domain": "cdn.test"},
+        },
+    }
+    image = ImageFactory(owner=user, visibility=GeneratedImage.Visibility.PUBLIC)
+    assert image.thumbnail.url.startswith("https://cdn.test/thumbs/")
+    original = user_client.get(image.original_src)
+    assert original.status_code == 302
+    assert "cdn.test" not in original.url
+    assert "X-Amz-Signature" in original.url
+    assert "/private/" in urlparse(original.url).path
 
 
 def test_missing_bucket_fails_the_job_cleanly(
@@ -72,4 +96,4 @@ def test_paid_download_is_a_short_lived_signed_url(s3_storage, user, user_client
     query = parse_qs(urlparse(response.url).query)
     assert query["X-Amz-Expires"] == ["300"]
     assert query["response-content-disposition"][0].startswith('attachment; filename="aigallery-')
-    assert urlparse(response.url).path.endswith(product.image.image.name)
+    assert urlparse(response.url).path.endswith(f"private/{product.image.image.name}")

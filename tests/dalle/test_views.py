@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -52,13 +52,16 @@ def test_worker_paints_the_image_and_page_shows_it(generate, user, user_client, 
     image.refresh_from_db()
     assert image.status == Status.SUCCEEDED
     assert (image.width, image.height) == (1536, 1024)
-    assert default_storage.exists(image.image.name)
-    assert str(image.public_id) in image.image.name
-    with default_storage.open(image.thumbnail.name) as thumb_file, Image.open(thumb_file) as thumb:
+    private = storages["private"]
+    assert private.exists(image.image.name)
+    assert not default_storage.exists(image.image.name), "originals are never in public media"
+    assert str(image.public_id) not in image.image.name, "keys are not derivable from the id"
+    assert not image.thumbnail, "a private image has no public thumbnail"
+    with private.open(image.preview.name) as thumb_file, Image.open(thumb_file) as thumb:
         assert thumb.format == "WEBP"
         assert max(thumb.size) == 512
     page = user_client.get(image.get_absolute_url()).content.decode()
-    assert image.image.url in page
+    assert image.original_src in page
     assert "빨간 노을이 지는 바다, 유화" in page
     assert "offline demo generator" in page
     assert "every 2s" not in page
@@ -226,7 +229,8 @@ def test_others_see_a_public_image_as_a_preview_only(client, other_user):
     client.force_login(other_user)
     page = client.get(image.get_absolute_url()).content.decode()
     assert image.thumbnail.url in page
-    assert image.image.url not in page
+    assert image.original_src not in page
+    assert client.get(image.original_src).status_code == 404
 
 
 def test_offline_painter_is_deterministic():

@@ -1,5 +1,5 @@
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.urls import reverse
 
 from dalle.models import GeneratedImage
@@ -27,9 +27,9 @@ def test_generation_runs_in_a_real_db_worker(client, user, worker_process):
 
     wait_for(painted)
     assert image.status == GeneratedImage.Status.SUCCEEDED
-    assert default_storage.exists(image.image.name)
+    assert storages["private"].exists(image.image.name)
     page = client.get(image.get_absolute_url()).content.decode()
-    assert image.image.url in page
-    served = client.get(image.image.url)
+    assert image.original_src in page
+    served = client.get(image.original_src)
     assert served.status_code == 200
     assert b"".join(served.streaming_content)[:4] == b"\x89PNG"

@@ -119,7 +119,10 @@ def test_product_page_shows_image_prompt_and_prices(client, shop_formats):
     assert "밤하늘의 고래" in page
     assert "Digital download</strong> — $5.00" in page
     assert product.image.thumbnail.url in page
-    assert product.image.image.url not in page  # the original is sold, not given away
+    assert product.image.original_src not in page
+    assert (
+        client.get(product.image.original_src).status_code == 404
+    )  # the original is sold, not given away
 
 
 def test_slug_is_short_and_unique_for_long_korean_prompts():
@@ -189,3 +192,18 @@ def test_signed_in_pages_are_cached_per_user(client, user, other_user):
     page = other.get(reverse("shop")).content.decode()
     assert other_user.username in page
     assert user.username not in page
+
+
+def test_signed_in_shoppers_reuse_the_grid_a_visitor_cached(
+    client, user, django_assert_max_num_queries
+):
+    """The product grid is the same for everyone: after a visitor's page, no product query."""
+    from django.test import Client
+
+    ProductFactory(image__prompt="One grid for all")
+    Client().get(reverse("shop"))
+    client.force_login(user)
+    with django_assert_max_num_queries(2):  # session, user: the grid comes from the cache
+        page = client.get(reverse("shop")).content.decode()
+    assert "One grid for all" in page
+    assert user.username in page

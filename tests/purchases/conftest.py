@@ -65,6 +65,7 @@ def stripe(settings, fake_stripe_server):
     fake.requests.clear()
     fake.idempotent.clear()
     fake.failures.clear()
+    fake.observers.clear()
     settings.PAYMENT_GATEWAY = "stripe"
     settings.STRIPE_SECRET_KEY = "sk_test_fake"
     settings.STRIPE_API_BASE = fake.url

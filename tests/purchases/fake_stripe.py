@@ -11,6 +11,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
@@ -66,6 +67,8 @@ class FakeStripe:
         self.requests: list[dict] = []
         self.idempotent: dict[str, tuple[int, dict]] = {}
         self.failures: list[tuple[int, dict]] = []
+        # Called with (method, path) as each request arrives, before it is answered.
+        self.observers: list[Callable[[str, str], None]] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -109,6 +112,8 @@ class FakeStripe:
     # The API.
 
     def handle(self, method: str, path: str, params: dict, headers: dict) -> tuple[int, dict]:
+        for observer in self.observers:
+            observer(method, path)
         with self.lock:
             self.requests.append(
                 {"method": method, "path": path, "params": params, "headers": headers}

@@ -141,6 +141,18 @@ def test_manager_moves_a_print_through_production(manager_client, paid_print, ru
     ]
 
 
+def test_a_change_message_shows_once_over_the_cached_list(manager_client, paid_print, any_cache):
+    """After a move the list shows its message once; the next visit has the new status only."""
+    listing = reverse("manager_orders")
+    assert "Mark in production" in manager_client.get(listing).content.decode()
+    advance = reverse("manager_order_advance", args=[paid_print.public_id])
+    moved = manager_client.post(advance, {"to": "in_production", "next": listing}, follow=True)
+    assert "is now in production" in moved.content.decode()
+    again = manager_client.get(listing).content.decode()
+    assert "is now in production" not in again
+    assert "In production" in again
+
+
 def test_shoppers_cannot_advance_orders(user_client, paid_print):
     """Only staff can move orders."""
     response = user_client.post(
@@ -167,7 +179,7 @@ def test_admin_actions_and_csv_export(admin_client, paid_print, product):
     export = admin_client.post(
         changelist, {"action": "export_csv", "_selected_action": [paid_print.pk]}
     )
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["order", "created", "customer"]
     assert rows[1][0] == str(paid_print.public_id)
     assert rows[1][8] == "$30.00"
@@ -188,3 +200,62 @@ def test_admin_pages_render(admin_client, paid_print):
         "dalle_generationswitch",
     ):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_csv_export_neutralises_formulas_and_opens_in_excel(admin_client, paid_print):
+    """No cell of the export starts like a formula; UTF-8 with a BOM so Korean reads right."""
+    customer = paid_print.customer
+    customer.username = "=HYPERLINK(1)"
+    customer.save()
+    paid_print.email = "-2+3@example.com"
+    paid_print.shipping_address = {"full_name": "김민지", "country": "KR"}
+    paid_print.save()
+    product = paid_print.product
+    product.name = "@SUM(A1) 고양이"
+    product.save()
+    export = admin_client.post(
+        reverse("admin:purchases_order_changelist"),
+        {"action": "export_csv", "_selected_action": [paid_print.pk]},
+    )
+    assert export.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert "'=HYPERLINK(1)" in cells
+    assert "'-2+3@example.com" in cells
+    assert "'@SUM(A1) 고양이" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "paid"},
+        {"status": "pending", "q": "buyer0"},
+        {"from": "2000-01-01", "to": "2999-12-31"},
+        {"to": "2000-01-01"},
+        {"status": "nonsense", "from": "2024-13-45", "to": "garbage", "q": "  "},
+    ],
+)
+def test_manager_page_and_staff_api_filter_alike(
+    manager_client, paid_print, product, digital, params
+):
+    """The same filters pick the same orders on the page and in the API; bad values are ignored."""
+    make_orders(product, digital, 2)
+    page = manager_client.get(reverse("manager_orders"), params)
+    api = manager_client.get("/api/v1/staff/orders/", params)
+    assert (page.status_code, api.status_code) == (200, 200)
+    on_page = {
+        o.short_id
+        for o in Order.objects.all()
+        if f'data-order="{o.short_id}"' in page.content.decode()
+    }
+    assert on_page == {row["short_id"] for row in api.json()["results"]}
+
+
+def test_a_nul_byte_in_the_filters_is_refused_alike(manager_client):
+    """A NUL byte in a filter is refused with a 400 by the page and by the API."""
+    params = {"q": "nul\x00byte"}
+    page = manager_client.get(reverse("manager_orders"), params)
+    api = manager_client.get("/api/v1/staff/orders/", params)
+    assert (page.status_code, api.status_code) == (400, 400)
+    assert api.json()["error"]["code"]

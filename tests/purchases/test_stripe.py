@@ -322,7 +322,7 @@ def test_concurrent_duplicate_deliveries_make_one_transition(stripe, user, produ
     order = services.order_create(
         customer=user, product=product, format=print_small, quantity=1, address={"country": "KR"}
     )
-    services.order_checkout(order=order, base_url="http://testserver/")
+    services.order_checkout_open(order=order, base_url="http://testserver/")
     order.refresh_from_db()
     payload = event(
         "checkout.session.completed",
@@ -361,5 +361,5 @@ def test_concurrent_duplicate_deliveries_make_one_transition(stripe, user, produ
     assert statuses.count(200) == 4
     assert order.status == Status.PAID
     assert order.events.filter(to_status=Status.PAID).count() == 1
-    emails = DBTaskResult.objects.filter(task_path="core.tasks.email_send")
+    emails = DBTaskResult.objects.filter(task_path="lib.mail.email_send")
     assert emails.count() == 1

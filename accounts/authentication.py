@@ -1,4 +1,4 @@
-"""API key authentication, kept apart from core.api: DRF imports it while it loads itself."""
+"""API key authentication, kept apart from lib.api: DRF imports it while it loads itself."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions

@@ -1,0 +1,94 @@
+"""Cache versions and whole-page caching, in one place.
+
+A family of cached things (the shop, the orders of one customer) shares a version number that
+is part of every key; `bump` makes them all stale at once. Views are cached whole, per viewer,
+by the `cache_per_viewer` decorator, so a view body stays form -> service -> render.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def viewer_key(request: HttpRequest) -> str:
+    """Who a cached page is for: everyone (visitors), or one signed-in user.
+
+    A signed-in user's pages hold forms with their CSRF token, so their CSRF secret is part
+    of the key: after a new login (a new secret) the old entries are simply never hit.
+    """
+    if not request.user.is_authenticated:
+        return "anonymous"
+    return f"user:{request.user.pk}:{request.META.get('CSRF_COOKIE', '')}"
+
+
+def version(scope: str) -> int:
+    """The current version of a cached family of pages; part of every key in that family."""
+    return cache.get_or_set(f"version:{scope}", 1, None)
+
+
+def bump(scope: str) -> None:
+    """Make every cached entry keyed by `version(scope)` stale at once."""
+    key = f"version:{scope}"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, None)
+
+
+def cache_per_viewer(
+    *,
+    seconds: int | Callable[[], int],
+    scope: str | None = None,
+    state: Callable[..., str] | None = None,
+) -> Callable[[View], View]:
+    """Serve a GET page from the cache, per viewer and full path (query string included).
+
+    The key also holds the page's data state: `version(scope)`, or what `state(request,
+    *args, **kwargs)` returns (for example a version, or an aggregate that no process can
+    miss). `seconds` (or a function giving it, read at each store so settings can change)
+    bounds how long an entry lives. Pages with messages pending are rendered (the messages
+    show once); only plain 200 responses that set no cookie are stored.
+    """
+    if (scope is None) == (state is None):
+        raise TypeError("cache_per_viewer needs exactly one of scope= or state=")
+
+    def decorator(view: View) -> View:
+        name = f"{view.__module__}.{view.__qualname__}"
+
+        @wraps(view)
+        def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or len(get_messages(request)):
+                return view(request, *args, **kwargs)
+            now = version(scope) if scope is not None else state(request, *args, **kwargs)
+            fingerprint = f"{name}|{viewer_key(request)}|{request.get_full_path()}|{now}"
+            key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
+            hit = cache.get(key)
+            if hit is not None:
+                content, content_type = hit
+                return HttpResponse(content, content_type=content_type)
+            had_csrf_secret = "CSRF_COOKIE" in request.META
+            response = view(request, *args, **kwargs)
+            if _reusable(request, response, had_csrf_secret):
+                timeout = seconds() if callable(seconds) else seconds
+                cache.set(key, (response.content, response["Content-Type"]), timeout)
+            return response
+
+        return cached_view
+
+    return decorator
+
+
+def _reusable(request: HttpRequest, response: HttpResponse, had_csrf_secret: bool) -> bool:
+    """A response that another request of the same viewer may get as it is."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not had_csrf_secret and "CSRF_COOKIE" in request.META:
+        return False  # a new CSRF secret: its cookie goes out with this response only
+    # A CSRF token on a page for every visitor would be one visitor's token for all.
+    return request.user.is_authenticated or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

@@ -1,0 +1,97 @@
+// htmx swaps that keep a person's place: loaded with htmx on the pages that use it.
+// 1. A fragment that comes back unchanged (a progress poll) is not swapped, so a screen reader
+//    does not hear it again and focus stays put.
+// 2. The chat (#chat): the conversation list (#chat-log, a polite live region) stays in the page;
+//    only new or changed messages go into it, the form below is swapped, and after sending,
+//    focus returns to the message box.
+(function () {
+  function parse(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content;
+  }
+
+  function withoutHtmxClasses(node) {
+    const copy = node.cloneNode(true);
+    [copy, ...copy.querySelectorAll("[class]")].forEach(function (element) {
+      [...element.classList].forEach(function (name) {
+        if (name.startsWith("htmx-")) element.classList.remove(name);
+      });
+      if (element.getAttribute("class") === "") element.removeAttribute("class");
+    });
+    return copy;
+  }
+
+  function sameAsShown(target, fragment) {
+    const incoming = fragment.firstElementChild;
+    return (
+      incoming !== null &&
+      fragment.childElementCount === 1 &&
+      withoutHtmxClasses(target).isEqualNode(incoming)
+    );
+  }
+
+  // Make `log` list what `incoming` lists, keeping the nodes that are already there.
+  function mergeLog(log, incoming) {
+    const unmatched = [...log.children];
+    let previous = null;
+    [...incoming.children].forEach(function (item) {
+      const index = unmatched.findIndex(function (old) {
+        return item.id ? old.id === item.id : !old.id && old.isEqualNode(item);
+      });
+      let node;
+      if (index >= 0) {
+        node = unmatched.splice(index, 1)[0];
+        if (!node.isEqualNode(item)) {
+          node.replaceWith(item);
+          node = item;
+          window.htmx.process(node);
+        }
+      } else {
+        node = item;
+        log.insertBefore(node, previous ? previous.nextSibling : log.firstChild);
+        window.htmx.process(node);
+      }
+      previous = node;
+    });
+    unmatched.forEach(function (old) {
+      old.remove();
+    });
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const detail = event.detail;
+    const target = detail.target;
+    if (!target) return;
+    const fragment = parse(detail.serverResponse);
+    const log = document.getElementById("chat-log");
+    const incomingLog = fragment.querySelector("#chat-log");
+    if (target.id === "chat" && log && incomingLog) {
+      mergeLog(log, incomingLog);
+      const fromForm = detail.requestConfig && detail.requestConfig.elt.closest("#chat-controls");
+      const controls = document.getElementById("chat-controls");
+      if (fromForm && controls && fragment.querySelector("#chat-controls")) {
+        detail.target = controls;
+        detail.selectOverride = "#chat-controls";
+        detail.shouldSwap = true; // a refusal (400, 429) too: its sentence is in the controls
+        detail.isError = false;
+        target.dataset.refocus = "id_message";
+      } else {
+        detail.shouldSwap = false; // a poll: the person may be typing below
+      }
+      return;
+    }
+    if (detail.shouldSwap && sameAsShown(target, fragment)) {
+      detail.shouldSwap = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    const chat = document.getElementById("chat");
+    if (chat && chat.dataset.refocus) {
+      const box = document.getElementById(chat.dataset.refocus);
+      delete chat.dataset.refocus;
+      if (box) box.focus();
+    }
+  });
+})();
