@@ -128,9 +128,13 @@ else:
     database = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "db.sqlite3",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
     }
 if database["ENGINE"] == "django.db.backends.sqlite3":
+    # Every write transaction takes the lock up front: concurrent workers' claims then wait
+    # their turn instead of failing with "database is locked" (also for a sqlite:// URL).
+    database.setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
     # A file, not memory, so that a worker process started by a test sees the test data.
     database["TEST"] = {"NAME": BASE_DIR / "test_db.sqlite3"}
 DATABASES = {"default": database}
@@ -222,11 +226,34 @@ STORAGES = {
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
 
-# Background tasks: Django's task framework on the database; `manage.py db_worker` runs them.
+# Background tasks: Django's task framework on the database, one queue per kind of work, so
+# that an e-mail never waits behind a minute-long generation. `manage.py task_worker QUEUE`
+# runs that queue's `processes` workers (django-tasks-db's `db_worker`, which runs ONE job at a
+# time per process: jobs in flight on a queue = its worker processes, across all machines).
+# A job's time limit is its gateway's timeout (OPENAI_TIMEOUT, the SMTP timeout); a stopping
+# worker finishes its running job, so platforms give it that long before killing it
+# (terminationGracePeriodSeconds in deploy/k8s).
+TASK_QUEUES = {
+    # Waiting on the image provider for seconds to minutes: in-flight generations = processes.
+    "generation": {
+        "processes": env_int("WORKER_GENERATION_PROCESSES", 4),
+        "interval": env_float("WORKER_GENERATION_INTERVAL", 1.0),
+    },
+    # A person is waiting: chat replies, e-mails, password resets. Short jobs, polled often.
+    "interactive": {
+        "processes": env_int("WORKER_INTERACTIVE_PROCESSES", 2),
+        "interval": env_float("WORKER_INTERACTIVE_INTERVAL", 0.5),
+    },
+    # Lab submissions and print masters: few, slow, and never urgent to the second.
+    "fulfilment": {
+        "processes": env_int("WORKER_FULFILMENT_PROCESSES", 1),
+        "interval": env_float("WORKER_FULFILMENT_INTERVAL", 2.0),
+    },
+}
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": list(TASK_QUEUES),
     }
 }
 

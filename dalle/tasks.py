@@ -3,7 +3,7 @@ from django.tasks import task
 from dalle.runner import generation_run
 
 
-@task
+@task(queue_name="generation")
 def generate_image(image_id: int) -> None:
     """Paint one queued image; safe to run twice (the second run finds it claimed)."""
     retry_at = generation_run(image_id=image_id)

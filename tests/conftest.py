@@ -182,7 +182,7 @@ def worker_process(tmp_path):
         )
         process = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
-            + ["--interval", "0.2"],
+            + ["--interval", "0.2", "--queue-name", "*"],  # every queue, one job at a time
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

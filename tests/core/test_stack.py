@@ -147,7 +147,8 @@ http {{
             stderr=subprocess.STDOUT,
         ),
         subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"]
+            + ["--queue-name", "*"],
             cwd=ROOT,
             env=env,
             stdout=logs,
@@ -270,5 +271,7 @@ def test_docker_compose_file_is_valid(tmp_path):
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
-    for name in ("postgres", "minio", "create-bucket", "migrate", "web", "worker", "nginx"):
+    services = ("postgres", "minio", "create-bucket", "migrate", "web", "nginx")
+    workers = ("worker-generation", "worker-interactive", "worker-fulfilment")
+    for name in services + workers:
         assert f"\n  {name}:\n" in "\n" + result.stdout
