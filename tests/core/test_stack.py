@@ -147,8 +147,8 @@ http {{
             stderr=subprocess.STDOUT,
         ),
         subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"]
-            + ["--queue-name", "*"],
+            [sys.executable, "manage.py", "task_worker", "*", "--processes", "1"]
+            + ["--interval", "0.2"],
             cwd=ROOT,
             env=env,
             stdout=logs,

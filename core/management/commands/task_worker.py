@@ -3,8 +3,11 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from lib.worker import ResilientWorker
 
 
 class Command(BaseCommand):
@@ -15,29 +18,38 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("queue", help=f"one of: {', '.join(settings.TASK_QUEUES)}")
+        parser.add_argument(
+            "queue", help=f"one of: {', '.join(settings.TASK_QUEUES)}, or * for every queue"
+        )
         parser.add_argument("--processes", type=int, help="override the queue's setting")
         parser.add_argument("--interval", type=float, help="override the queue's setting")
 
     def handle(self, *, queue: str, processes: int | None, interval: float | None, **options):
-        if queue not in settings.TASK_QUEUES:
+        if queue not in settings.TASK_QUEUES and queue != "*":
             raise CommandError(
-                f"Unknown queue {queue!r}: use one of {', '.join(settings.TASK_QUEUES)}"
+                f"Unknown queue {queue!r}: use one of {', '.join(settings.TASK_QUEUES)}, or *"
             )
-        config = settings.TASK_QUEUES[queue]
+        config = settings.TASK_QUEUES.get(queue, {"processes": 1, "interval": 0.5})
         processes = config["processes"] if processes is None else processes
         interval = config["interval"] if interval is None else interval
         if processes < 1:
             raise CommandError("--processes must be at least 1")
         if processes == 1:
-            call_command(
-                "db_worker",
-                queue_name=queue,
+            # django-tasks-db's worker loop, kept alive through a database restart; never
+            # reloaded (a reload kills the running job, which slow jobs cannot afford).
+            DbWorkerCommand().configure_logging(options["verbosity"])
+            worker = ResilientWorker(
+                queue_names=[queue],
                 interval=interval,
-                # Never reload: a reload kills the running job, which slow jobs cannot afford.
-                reload=False,
-                verbosity=options["verbosity"],
+                batch=False,
+                backend_name="default",
+                startup_delay=True,
+                max_tasks=None,
+                worker_id=get_random_string(32),
+                excluded_queue_names=[],
             )
+            worker.configure_signals()
+            worker.run()
             return
         sys.exit(_supervise(queue, processes, interval, options["verbosity"]))
 
