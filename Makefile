@@ -43,7 +43,7 @@ run: demo-data
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) PORT=$(PORT) SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(VENV)/bin/honcho start -f Procfile
 
 worker: $(VENV)/.runtime
-	$(PY) manage.py db_worker --queue-name "*"
+	$(PY) manage.py task_worker "*"
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); the stack test runs
 # Debian's Nginx and validates docker-compose.yml with Debian's docker-compose (no engine
