@@ -570,6 +570,18 @@ class Canvas:
             top, bottom = day_top, day_bottom
         return top, bottom
 
+    def open_sky(self, *, sun_x: float, clouds: int, cloud_top: float) -> tuple[RGB, float]:
+        """A light-blue open sky with stars at night, the sun or moon at `sun_x` and clouds by
+        day; returns the horizon colour and how much the ground is dimmed (night)."""
+        top, bottom = self.sky((100, 160, 225), (220, 235, 245))
+        self.gradient(top, bottom)
+        if self.night:
+            self.stars(100, 0.4)
+        self.celestial(self.x(sun_x), self.y(0.15), self.u * 0.05)
+        if not self.night:
+            self.clouds(clouds, cloud_top, 0.3, (255, 255, 255), 160)
+        return bottom, 0.5 if self.night else 1.0
+
     def stars(self, count: int, bottom: float = 0.6) -> None:
         rng = self.rng
         for _ in range(count):
@@ -1973,14 +1985,7 @@ def subject_building(c: Canvas) -> None:
     castle with towers and battlements, or a house with a gable roof."""
     rng = c.rng
     if not c.backdrop:
-        top, bottom = c.sky((100, 160, 225), (220, 235, 245))
-        c.gradient(top, bottom)
-        if c.night:
-            c.stars(100, 0.4)
-        c.celestial(c.x(0.8), c.y(0.15), c.u * 0.05)
-        if not c.night:
-            c.clouds(3, 0.08, 0.3, (255, 255, 255), 160)
-        dim = 0.5 if c.night else 1.0
+        bottom, dim = c.open_sky(sun_x=0.8, clouds=3, cloud_top=0.08)
         _hills(c, 0.62, _mix(_shade((70, 120, 80), dim), bottom, 0.45), 0.04, 0.7)
         c.gradient(
             _shade((110, 160, 80) if not c.snow else (235, 240, 248), dim),
@@ -2186,14 +2191,7 @@ def subject_vehicle(c: Canvas) -> None:
     with speed lines."""
     rng = c.rng
     if not c.backdrop:
-        top, bottom = c.sky((100, 160, 225), (220, 235, 245))
-        c.gradient(top, bottom)
-        if c.night:
-            c.stars(100, 0.4)
-        c.celestial(c.x(0.2), c.y(0.15), c.u * 0.05)
-        if not c.night:
-            c.clouds(4, 0.06, 0.3, (255, 255, 255), 160)
-        dim = 0.5 if c.night else 1.0
+        bottom, dim = c.open_sky(sun_x=0.2, clouds=4, cloud_top=0.06)
         _hills(c, 0.55, _mix(_shade((80, 130, 90), dim), bottom, 0.5), 0.05, 0.8)
         _hills(c, 0.62, _mix(_shade((90, 150, 70), dim), bottom, 0.25), 0.03, 1.3)
         c.draw.rectangle(
