@@ -387,6 +387,8 @@ LOGGING = {
         # One handler for Django's messages too, so nothing prints twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # fpdf2 subsets fonts with fontTools, which logs every table of every receipt PDF.
+        "fontTools": {"level": "ERROR"},
     },
 }
 
@@ -426,6 +428,8 @@ SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 10)
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 # Seconds an order table stays cached (its key changes with any order change anyway).
 ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)
+# Receipt PDFs (lib/receipts.py): font files to try; empty searches the Debian font packages.
+RECEIPT_PDF_FONT = env_list("RECEIPT_PDF_FONT")
 if PAYMENT_GATEWAY == "stripe":
     SECURE_CSP["form-action"].append("https://checkout.stripe.com")
 
