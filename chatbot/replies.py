@@ -143,7 +143,11 @@ def order_tools_for(user) -> OrderTools | None:
     def describe(order) -> dict:
         return {
             "id": order.short_id,
-            "item": f"{order.format.name} of “{order.product.name[:60]}”",
+            "item": "; ".join(
+                f"{item.format.name} of “{item.product.name[:60]}”"
+                + (f" × {item.quantity}" if item.quantity > 1 else "")
+                for item in order.items.all()
+            ),
             "status": order.get_status_display(),
             "total": order.total_display,
             "ordered": f"{order.created_at:%d %b %Y}",

@@ -3,8 +3,15 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import ProfileView
 from dalle.api import GenerationViewSet
-from products.api import FormatViewSet, ProductViewSet
-from purchases.api import OrderViewSet, StaffOrderViewSet
+from products.api import FormatViewSet, ImagePublishView, ProductViewSet
+from purchases.api import (
+    CartCheckoutView,
+    CartItemsView,
+    CartItemView,
+    CartView,
+    OrderViewSet,
+    StaffOrderViewSet,
+)
 
 router = SimpleRouter()
 router.register("generations", GenerationViewSet, basename="api-generation")
@@ -13,4 +20,16 @@ router.register("formats", FormatViewSet, basename="api-format")
 router.register("orders", OrderViewSet, basename="api-order")
 router.register("staff/orders", StaffOrderViewSet, basename="api-staff-order")
 
-urlpatterns = [path("profile/", ProfileView.as_view(), name="api-profile"), *router.urls]
+urlpatterns = [
+    path("profile/", ProfileView.as_view(), name="api-profile"),
+    path(
+        "generations/<uuid:public_id>/publish/",
+        ImagePublishView.as_view(),
+        name="api-generation-publish",
+    ),
+    path("cart/", CartView.as_view(), name="api-cart"),
+    path("cart/items/", CartItemsView.as_view(), name="api-cart-items"),
+    path("cart/items/<int:item_id>/", CartItemView.as_view(), name="api-cart-item"),
+    path("cart/checkout/", CartCheckoutView.as_view(), name="api-cart-checkout"),
+    *router.urls,
+]

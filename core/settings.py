@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The header's cart count cookie, and a visitor's cart joining the account at log-in.
+    "purchases.middleware.CartMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -416,6 +418,7 @@ GENERATION_DAILY_LIMIT_PER_IP = env_int("GENERATION_DAILY_LIMIT_PER_IP", 60)
 # Shop and payments (products/, purchases/). Stripe when a secret key is set; otherwise a
 # simulated checkout marked TEST MODE drives the same fulfilment code.
 SHOP_CURRENCY = env_str("SHOP_CURRENCY", "usd").lower()
+SHOP_NAME = env_str("SHOP_NAME", "AI Gallery")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE") or None

@@ -55,7 +55,7 @@ def image_order(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, "This image is not ready to order yet.")
         return redirect(image)
     product = services.product_for_image(image=image)
-    return redirect("order_create", slug=product.slug)
+    return redirect("cart_add", slug=product.slug)
 
 
 @require_POST

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dalle.models import GeneratedImage
 from tests.conftest import BUCKET
+from tests.purchases.factories import make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -82,16 +83,16 @@ def test_missing_bucket_fails_the_job_cleanly(
 
 def test_paid_download_is_a_short_lived_signed_url(s3_storage, user, user_client, settings):
     """A buyer's download goes to a 5-minute signed URL that saves the file as an attachment."""
-    from purchases import services
     from purchases.models import Order
     from tests.products.factories import FormatFactory, ProductFactory
 
     product = ProductFactory()
-    order = services.order_create(
+    order = make_order(
         customer=user, product=product, format=FormatFactory(), quantity=1, address=None
     )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
-    response = user_client.get(reverse("order_download", args=[order.public_id]))
+    item = order.items.get()
+    response = user_client.get(reverse("order_item_download", args=[order.public_id, item.pk]))
     assert response.status_code == 302
     query = parse_qs(urlparse(response.url).query)
     assert query["X-Amz-Expires"] == ["300"]
