@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dalle",
     "products",
     "purchases",
+    "printlab",
     "chatbot",
 ]
 
@@ -435,6 +436,33 @@ ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)
 RECEIPT_PDF_FONT = env_list("RECEIPT_PDF_FONT")
 if PAYMENT_GATEWAY == "stripe":
     SECURE_CSP["form-action"].append("https://checkout.stripe.com")
+
+# Print lab (printlab/). Prodigi's Print API v4 when a key is set; otherwise the simulated lab,
+# which walks each order through production, shipping and delivery on a timer of tasks (in
+# development, or with the simulated checkout).
+PRODIGI_API_KEY = env_str("PRODIGI_API_KEY")
+PRODIGI_SANDBOX = env_bool("PRODIGI_SANDBOX", True)
+PRODIGI_API_BASE = env_str("PRODIGI_API_BASE")
+PRODIGI_TIMEOUT = env_float("PRODIGI_TIMEOUT", 20.0)
+PRODIGI_RETRIES = env_int("PRODIGI_RETRIES", 2)
+PRODIGI_RETRY_SECONDS = env_float("PRODIGI_RETRY_SECONDS", 1.0)
+if PRODIGI_API_KEY:
+    default_lab = "prodigi"
+elif DEBUG or PAYMENT_GATEWAY == "simulated":
+    default_lab = "simulated"
+else:
+    default_lab = "none"  # real payments and no lab key: managers fulfil by hand, as before
+LAB_BACKEND = env_str("LAB_BACKEND") or default_lab  # empty, as in .env.example: the default
+if LAB_BACKEND not in ("prodigi", "simulated", "none"):
+    raise MissingSetting("LAB_BACKEND must be prodigi, simulated or none.")
+if LAB_BACKEND == "prodigi" and not PRODIGI_API_KEY:
+    env_required(
+        "PRODIGI_API_KEY", "the Print API key from Prodigi's dashboard (LAB_BACKEND=prodigi)"
+    )
+LAB_CALLBACK_TOKEN = env_str("LAB_CALLBACK_TOKEN")
+if LAB_BACKEND == "prodigi" and not DEBUG and not LAB_CALLBACK_TOKEN:
+    env_required("LAB_CALLBACK_TOKEN", "a long random string in the lab's callback URL")
+LAB_SIMULATED_STEP_SECONDS = env_float("LAB_SIMULATED_STEP_SECONDS", 20.0)
 
 # JSON API (/api/v1/): session auth with CSRF for the site's own scripts, bearer keys for apps.
 REST_FRAMEWORK = {

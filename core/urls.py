@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dalle.urls")),
     path("", include("products.urls")),
     path("purchases/", include("purchases.urls")),
+    path("lab/", include("printlab.urls")),
     path("", include("chatbot.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
