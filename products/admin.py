@@ -29,6 +29,7 @@ class FormatAdmin(admin.ModelAdmin):
     list_display = (
         "name",
         "kind",
+        "medium",
         "price",
         "width_cm",
         "height_cm",
@@ -37,7 +38,7 @@ class FormatAdmin(admin.ModelAdmin):
         "sort_order",
     )
     list_editable = ("price", "active", "sort_order")
-    list_filter = ("kind", "active")
+    list_filter = ("kind", "medium", "active")
 
 
 @admin.register(Product)

@@ -16,7 +16,17 @@ class FormatSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Format
-        fields = ["id", "name", "kind", "price", "currency", "width_cm", "height_cm", "min_dpi"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "medium",
+            "price",
+            "currency",
+            "width_cm",
+            "height_cm",
+            "min_dpi",
+        ]
 
     def get_currency(self, fmt: Format) -> str:
         return settings.SHOP_CURRENCY

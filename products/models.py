@@ -21,8 +21,17 @@ class Format(models.Model):
         DIGITAL = "digital", "Digital"
         PHYSICAL = "physical", "Physical"
 
+    class Medium(models.TextChoices):
+        """What a print is made on; lib.mockups draws each its own way."""
+
+        PAPER = "paper", "Paper (framed art print)"
+        CANVAS = "canvas", "Canvas (gallery wrap)"
+
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=8, choices=Kind)
+    medium = models.CharField(
+        max_length=8, choices=Medium, blank=True, help_text="Prints only; blank for a download."
+    )
     price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.50"))]
     )
@@ -41,6 +50,11 @@ class Format(models.Model):
                 condition=models.Q(kind="digital")
                 | models.Q(width_cm__isnull=False, height_cm__isnull=False),
                 name="format_physical_has_size",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="digital", medium="")
+                | models.Q(kind="physical", medium__in=["paper", "canvas"]),
+                name="format_medium_for_prints_only",
             ),
         ]
 

@@ -19,9 +19,19 @@ class FormatFactory(factory.django.DjangoModelFactory):
 class PrintFormatFactory(FormatFactory):
     name = "Art print 15×15 cm"
     kind = Format.Kind.PHYSICAL
+    medium = Format.Medium.PAPER
     price = Decimal("24.00")
     width_cm = Decimal("15")
     height_cm = Decimal("15")
+
+
+class CanvasFormatFactory(PrintFormatFactory):
+    name = "Canvas 40×40 cm"
+    medium = Format.Medium.CANVAS
+    price = Decimal("79.00")
+    width_cm = Decimal("40")
+    height_cm = Decimal("40")
+    min_dpi = 60
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
