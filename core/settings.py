@@ -463,6 +463,11 @@ LAB_CALLBACK_TOKEN = env_str("LAB_CALLBACK_TOKEN")
 if LAB_BACKEND == "prodigi" and not DEBUG and not LAB_CALLBACK_TOKEN:
     env_required("LAB_CALLBACK_TOKEN", "a long random string in the lab's callback URL")
 LAB_SIMULATED_STEP_SECONDS = env_float("LAB_SIMULATED_STEP_SECONDS", 20.0)
+LAB_SHIPPING_METHOD = env_str("LAB_SHIPPING_METHOD", "Standard")
+if LAB_SHIPPING_METHOD not in ("Budget", "Standard", "Express", "Overnight"):
+    raise MissingSetting("LAB_SHIPPING_METHOD must be Budget, Standard, Express or Overnight.")
+LAB_SUBMIT_ATTEMPTS = env_int("LAB_SUBMIT_ATTEMPTS", 6)
+LAB_ASSET_URL_SECONDS = env_int("LAB_ASSET_URL_SECONDS", 48 * 3600)
 
 # JSON API (/api/v1/): session auth with CSRF for the site's own scripts, bearer keys for apps.
 REST_FRAMEWORK = {

@@ -12,6 +12,8 @@ from django.utils.text import slugify
 from dalle.models import GeneratedImage
 
 CM_PER_INCH = Decimal("2.54")
+# A print master is never enlarged more than this from the original.
+MAX_UPSCALE = 4
 
 
 class Format(models.Model):
@@ -42,6 +44,16 @@ class Format(models.Model):
     )
     active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # The print lab's product for this format, and the pixel size its print area wants (read
+    # from the lab with the admin's "Read print sizes from the lab").
+    lab_sku = models.CharField(
+        "lab SKU", max_length=60, blank=True, help_text="e.g. GLOBAL-FAP-8X8 at Prodigi."
+    )
+    lab_attributes = models.JSONField(
+        default=dict, blank=True, help_text='Lab options, e.g. {"color": "black"}.'
+    )
+    print_width_px = models.PositiveIntegerField(null=True, blank=True)
+    print_height_px = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -72,18 +84,35 @@ class Format(models.Model):
         sides = sorted((self.width_cm, self.height_cm), reverse=True)
         return tuple(math.ceil(side / CM_PER_INCH * self.min_dpi) for side in sides)
 
+    def print_pixels(self) -> tuple[int, int] | None:
+        """(width, height) of the print master: the lab's print area when known, else the
+        size at `min_dpi`."""
+        if not self.is_physical:
+            return None
+        if self.print_width_px and self.print_height_px:
+            return self.print_width_px, self.print_height_px
+        return tuple(
+            math.ceil(side / CM_PER_INCH * self.min_dpi) for side in (self.width_cm, self.height_cm)
+        )
+
     def unsuitable_reason(self, image: GeneratedImage) -> str:
         """Why this format cannot print the image well, or "" when it can."""
         needed = self.min_pixels()
         if needed is None or not image.width:
             return ""
         have = sorted((image.width, image.height), reverse=True)
-        if have[0] >= needed[0] and have[1] >= needed[1]:
-            return ""
-        return (
-            f"Needs at least {needed[0]} × {needed[1]} px to print sharply at this size; "
-            f"this image is {have[0]} × {have[1]} px."
-        )
+        if have[0] < needed[0] or have[1] < needed[1]:
+            return (
+                f"Needs at least {needed[0]} × {needed[1]} px to print sharply at this size; "
+                f"this image is {have[0]} × {have[1]} px."
+            )
+        wanted = sorted(self.print_pixels(), reverse=True)
+        if wanted[0] > MAX_UPSCALE * have[0] or wanted[1] > MAX_UPSCALE * have[1]:
+            return (
+                f"The lab prints this size at {wanted[0]} × {wanted[1]} px: this "
+                f"{have[0]} × {have[1]} px image would be enlarged more than {MAX_UPSCALE}×."
+            )
+        return ""
 
 
 class Product(models.Model):

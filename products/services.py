@@ -6,6 +6,8 @@ from django.db.models import Value
 
 from dalle import services as dalle_services
 from dalle.models import GeneratedImage
+from printlab.contract import LabError
+from printlab.gateways import lab_get
 from products.models import Format, Product
 
 
@@ -69,3 +71,22 @@ def format_choices(*, image: GeneratedImage) -> list[FormatChoice]:
         FormatChoice(format=fmt, unsuitable_reason=fmt.unsuitable_reason(image))
         for fmt in Format.objects.filter(active=True)
     ]
+
+
+class FormatLabError(Exception):
+    """The lab could not say how it prints a format; the message is for managers."""
+
+
+def format_read_print_size(*, format: Format) -> tuple[int, int]:
+    """Ask the lab the pixel size its print area wants for this format's SKU, and keep it."""
+    if not format.lab_sku:
+        raise FormatLabError("Give the format a lab SKU first.")
+    try:
+        product = lab_get().product_get(format.lab_sku)
+    except LabError as error:
+        raise FormatLabError(f"The lab said: {error.message}") from error
+    size = product.print_area_size(format.lab_attributes or None)
+    if size is None:
+        raise FormatLabError("The lab knows the SKU but gives no print size for these options.")
+    Format.objects.filter(pk=format.pk).update(print_width_px=size[0], print_height_px=size[1])
+    return size

@@ -158,6 +158,18 @@ class RefundForm(forms.Form):
         }
 
 
+class ShipByHandForm(forms.Form):
+    """Without a lab, a manager ships a print and says how to follow it."""
+
+    carrier = forms.CharField(max_length=100, error_messages={"required": "Name the carrier."})
+    tracking_number = forms.CharField(
+        max_length=100, error_messages={"required": "Give the parcel's tracking number."}
+    )
+    tracking_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label="Tracking page (optional)"
+    )
+
+
 class OrderFilterForm(forms.Form):
     """The manager page's and the staff API's filters: ?status=&from=&to=&q=.
 

@@ -6,10 +6,23 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.countries import COUNTRIES
+from lib.storages import private_storage
 from products.models import Format, Product
 from products.money import format_minor
 
 MAX_QUANTITY = 10
+
+
+class LabStage(models.TextChoices):
+    """A paid print order's place at the lab, beside the order's own status."""
+
+    WAITING = "waiting", "Waiting for the lab"
+    SUBMITTED = "submitted", "At the lab"
+    IN_PRODUCTION = "in_production", "In production"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    PROBLEM = "problem", "Lab problem"
+    CANCELED = "canceled", "Canceled at the lab"
 
 
 class Order(models.Model):
@@ -73,6 +86,12 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     payment_method = models.CharField(max_length=100, blank=True)
     refunded_amount = models.PositiveIntegerField(default=0)
+
+    # The print lab (printlab/): where a paid order's prints are in its hands.
+    lab_stage = models.CharField(max_length=16, choices=LabStage, blank=True, db_index=True)
+    lab_order_id = models.CharField(max_length=100, blank=True, db_index=True)
+    lab_problem = models.CharField(max_length=500, blank=True)
+    lab_attempts = models.PositiveSmallIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,7 +170,11 @@ class Order(models.Model):
     @property
     def can_cancel_paid(self) -> bool:
         """A paid print order the shopper may still cancel: nothing is in production yet."""
-        return self.status == self.Status.PAID and self.is_physical
+        return (
+            self.status == self.Status.PAID
+            and self.is_physical
+            and self.lab_stage not in (LabStage.IN_PRODUCTION, LabStage.SHIPPED)
+        )
 
     @property
     def refundable_amount(self) -> int:
@@ -226,6 +249,12 @@ class OrderItem(LineChoice):
     unit_amount = models.PositiveIntegerField()
     line_amount = models.PositiveIntegerField()
     refunded_amount = models.PositiveIntegerField(default=0)
+    # The print master the lab prints from (private storage), made after payment.
+    master = models.FileField(max_length=255, blank=True, storage=private_storage)
+    master_md5 = models.CharField(max_length=32, blank=True)
+    master_width = models.PositiveIntegerField(null=True, blank=True)
+    master_height = models.PositiveIntegerField(null=True, blank=True)
+    master_dpi = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -270,6 +299,34 @@ class OrderItem(LineChoice):
     @property
     def line_display(self) -> str:
         return self.order.money(self.line_amount)
+
+
+class Shipment(models.Model):
+    """One parcel of an order: its carrier, tracking and the items inside."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    lab_shipment_id = models.CharField(max_length=100, blank=True)
+    carrier = models.CharField(max_length=100, blank=True)
+    service = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    tracking_url = models.URLField(max_length=500, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    items = models.ManyToManyField(OrderItem, blank=True, related_name="shipments")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "lab_shipment_id"],
+                condition=~models.Q(lab_shipment_id=""),
+                name="shipment_once_per_lab_parcel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}".strip() or f"Parcel {self.pk}"
 
 
 class Refund(models.Model):
@@ -402,11 +459,13 @@ __all__ = [
     "Cart",
     "CartItem",
     "Fit",
+    "LabStage",
     "Order",
     "OrderEvent",
     "OrderItem",
     "Position",
     "Refund",
+    "Shipment",
     "SimulatedCheckout",
     "StripeEvent",
 ]

@@ -4,7 +4,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from purchases.models import Order, OrderEvent, OrderItem, Refund
+from purchases.models import Order, OrderEvent, OrderItem, Refund, Shipment
 
 
 def _items() -> Prefetch:
@@ -34,6 +34,10 @@ def order_items_list(*, order: Order) -> list[OrderItem]:
     for item in items:
         item.order = order  # the items' pages read the order's currency and status
     return items
+
+
+def order_shipments_list(*, order: Order) -> list[Shipment]:
+    return list(order.shipments.prefetch_related("items__product"))
 
 
 def order_refunds_list(*, order: Order) -> list[Refund]:

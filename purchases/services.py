@@ -19,8 +19,10 @@ from django.utils import timezone
 
 from accounts.countries import COUNTRIES
 from lib.mail import mail_enqueue
+from printlab.gateways import lab_enabled
 from products.models import Format, Product
 from products.money import currency
+from purchases import fulfilment
 from purchases.carts import (
     cart_clear_paid,
     cart_prices_acknowledge,
@@ -45,6 +47,7 @@ from purchases.models import (
     MAX_QUANTITY,
     Cart,
     Fit,
+    LabStage,
     Order,
     OrderEvent,
     OrderItem,
@@ -52,23 +55,14 @@ from purchases.models import (
     Refund,
     StripeEvent,
 )
+from purchases.tasks import order_lab_refresh, order_lab_submit
+from purchases.transitions import OrderError, order_note, order_transition
 
 logger = logging.getLogger(__name__)
 Status = Order.Status
 
 # Same-order double submissions within this window reuse the first order.
 DUPLICATE_WINDOW = timedelta(minutes=10)
-
-
-class OrderError(Exception):
-    """A request about an order that cannot be honoured; the message is for people.
-
-    `order` is the order concerned when it exists (a checkout that would not open).
-    """
-
-    def __init__(self, message: str, *, order: Order | None = None) -> None:
-        super().__init__(message)
-        self.order = order
 
 
 class PaymentProviderError(OrderError):
@@ -86,29 +80,6 @@ class WebhookInvalid(Exception):
 
 def _provider_error(error: PaymentError, *, order: Order | None = None) -> PaymentProviderError:
     return PaymentProviderError(str(error), permanent=error.permanent, order=order)
-
-
-def order_transition(
-    order: Order, to: str, /, *, actor=None, note: str = "", notify: bool = True, **fields
-) -> None:
-    """Move a locked order to another status, with its event row and its e-mail."""
-    if to not in Order.TRANSITIONS[order.status]:
-        raise OrderError(
-            f"An order that is {order.get_status_display().lower()} cannot become {Status(to).label.lower()}."
-        )
-    OrderEvent.objects.create(
-        order=order, actor=actor, from_status=order.status, to_status=to, note=note[:500]
-    )
-    order.status = to
-    for name, value in fields.items():
-        setattr(order, name, value)
-    order.save(update_fields=["status", "updated_at", *fields])
-    if notify:
-        _email_on_commit(order)
-
-
-def _email_on_commit(order: Order) -> None:
-    mail_enqueue("purchases/order_status", to=[order.email], context={"order": order})
 
 
 def _order_lock(**lookup) -> Order | None:
@@ -422,6 +393,10 @@ def _mark_paid(order: Order, session: CheckoutSession) -> None:
         }
         note += "; address confirmed at checkout"
     if order.is_physical:
+        if lab_enabled():
+            fields["lab_stage"] = LabStage.WAITING
+            order_id = order.pk
+            transaction.on_commit(lambda: order_lab_submit.enqueue(order_id=order_id, attempt=1))
         order_transition(order, Status.PAID, note=note, **fields)
     else:
         order_transition(order, Status.PAID, note=note, notify=False, **fields)
@@ -433,24 +408,17 @@ def _paid_checks(order: Order, session: CheckoutSession) -> None:
     """What managers must hear about a payment: a charge that differs from the order, a cart
     that changed while its checkout was open. The order keeps what was paid for."""
     if session.amount_total is not None and session.amount_total != order.total_amount:
-        _note(
+        order_note(
             order,
             f"check the payment: the provider charged {order.money(session.amount_total)}, "
             f"the order totals {order.total_display}",
         )
     if order.cart_id and not cart_clear_paid(cart=order.cart, version=order.cart_version):
-        _note(
+        order_note(
             order,
             "the cart changed during checkout: this order holds what was paid for, "
             "and the cart was left as it is",
         )
-
-
-def _note(order: Order, note: str, *, actor=None) -> None:
-    """An event that records something about the order without changing its status."""
-    OrderEvent.objects.create(
-        order=order, actor=actor, from_status=order.status, to_status=order.status, note=note[:500]
-    )
 
 
 def _address_from_stripe(shipping: dict) -> dict:
@@ -505,15 +473,41 @@ def _order_close(*, order: Order, actor, note: str) -> None:
 
 
 def order_cancel_paid(*, order: Order, actor) -> Refund:
-    """The shopper cancels a paid print order before production: all of it is refunded."""
-    if not order.can_cancel_paid:
-        raise OrderError(_why_not_cancelable(order), order=order)
+    """The shopper cancels a paid print order before production: the lab cancels its copy
+    first (when it has one and still allows it), then all of it is refunded."""
+    with transaction.atomic(durable=True):
+        order = _order_lock(pk=order.pk)
+        if not order.can_cancel_paid:
+            raise OrderError(_why_not_cancelable(order), order=order)
+        if not order.lab_order_id and order.lab_stage in (LabStage.WAITING, LabStage.PROBLEM):
+            # Not sent yet: it never will be now (a submission in flight sees this and cancels).
+            order.lab_stage = LabStage.CANCELED
+            order.save(update_fields=["lab_stage", "updated_at"])
+    if order.lab_order_id and order.lab_stage != LabStage.CANCELED:
+        fulfilment.lab_cancel_first(order=order)
     return order_refund(
         order=order,
         actor=actor,
         key=f"cancel-{order.public_id}",
         reason="canceled by the customer before production",
     )
+
+
+def lab_retry(*, order: Order, actor) -> None:
+    """A manager sends an order with a lab problem again, once its cause is fixed."""
+    with transaction.atomic(durable=True):
+        order = _order_lock(pk=order.pk)
+        if order.lab_stage != LabStage.PROBLEM or not order.is_paid:
+            raise OrderError(f"Order {order.short_id} has no lab problem to retry.", order=order)
+        order_note(order, "sent to the lab again", actor=actor)
+        if order.lab_order_id:
+            lab_order_id = order.lab_order_id
+            transaction.on_commit(lambda: order_lab_refresh.enqueue(lab_order_id=lab_order_id))
+            return
+        order.lab_stage = LabStage.WAITING
+        order.save(update_fields=["lab_stage", "updated_at"])
+        order_id = order.pk
+        transaction.on_commit(lambda: order_lab_submit.enqueue(order_id=order_id, attempt=1))
 
 
 def _why_not_cancelable(order: Order) -> str:
@@ -649,7 +643,7 @@ def _refund_succeed(*, order: Order, refund: Refund, provider_id: str) -> None:
         )
         return
     order.save(update_fields=["refunded_amount", "updated_at"])
-    _note(order, note, actor=refund.actor)
+    order_note(order, note, actor=refund.actor)
     mail_enqueue(
         "purchases/order_refunded", to=[order.email], context={"order": order, "refund": refund}
     )

@@ -21,6 +21,10 @@ urlpatterns = [
         views.order_item_download,
         name="order_item_download",
     ),
+    path(
+        "orders/<uuid:public_id>/address/", views.order_address_change, name="order_address_change"
+    ),
+    path("lab/masters/<str:token>/", views.lab_master, name="lab_master"),
     path("test-checkout/", include("purchases.testmode.urls")),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("manager/orders/", views.manager_orders, name="manager_orders"),
@@ -31,6 +35,14 @@ urlpatterns = [
         "manager/orders/<uuid:public_id>/refund/",
         views.manager_order_refund,
         name="manager_order_refund",
+    ),
+    path(
+        "manager/orders/<uuid:public_id>/lab-retry/",
+        views.manager_order_lab_retry,
+        name="manager_order_lab_retry",
+    ),
+    path(
+        "manager/orders/<uuid:public_id>/ship/", views.manager_order_ship, name="manager_order_ship"
     ),
     path(
         "manager/orders/<uuid:public_id>/advance/",

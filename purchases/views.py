@@ -15,10 +15,11 @@ from accounts.services import shipping_address_get
 from lib.caching import cache_per_viewer
 from lib.private_files import private_file_response
 from lib.receipts import receipt_pdf
+from printlab.gateways import lab_enabled
 from products import selectors as product_selectors
 from products.models import ShopSettings
 from products.services import format_choices
-from purchases import carts, receipts, selectors, services
+from purchases import carts, fulfilment, receipts, selectors, services
 from purchases.cache import all_orders_state, customer_orders_state, orders_cache_seconds
 from purchases.forms import (
     CartAddForm,
@@ -26,6 +27,7 @@ from purchases.forms import (
     OrderAddressForm,
     OrderFilterForm,
     RefundForm,
+    ShipByHandForm,
 )
 from purchases.models import CartItem, Order
 
@@ -257,12 +259,17 @@ def order_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _order_context(order) -> dict:
-    return {
+    context = {
         "order": order,
         "items": selectors.order_items_list(order=order),
         "refunds": selectors.order_refunds_list(order=order),
+        "shipments": selectors.order_shipments_list(order=order),
         "events": selectors.order_events_list(order=order),
+        "lab_on": lab_enabled(),
     }
+    if order.can_cancel_paid:
+        context["address_form"] = OrderAddressForm(initial=order.shipping_address, prefix="ship")
+    return context
 
 
 @login_required
@@ -300,6 +307,32 @@ def order_receipt_pdf(request: HttpRequest, public_id) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="receipt-{order.short_id}.pdf"'
     return response
+
+
+@require_POST
+@login_required
+def order_address_change(request: HttpRequest, public_id) -> HttpResponse:
+    """A paid print not yet in production gets a new address (the lab agrees first)."""
+    order = selectors.order_get(user=request.user, public_id=public_id)
+    form = OrderAddressForm(request.POST, prefix="ship")
+    if not form.is_valid():
+        context = {**_order_context(order), "address_form": form}
+        return render(request, "purchases/order_detail.html", context, status=400)
+    address = {name: str(value) for name, value in form.cleaned_data.items()}
+    try:
+        fulfilment.order_address_change(order=order, address=address, actor=request.user)
+        messages.success(request, "The new address is saved; your print goes there.")
+    except services.OrderError as error:
+        messages.error(request, str(error))
+    return redirect(order)
+
+
+def lab_master(request: HttpRequest, token: str) -> HttpResponse:
+    """The print lab downloads a print master here, with the signed link it was given."""
+    item = fulfilment.master_for_token(token)
+    if item is None:
+        return HttpResponse("This download link is not valid or has expired.", status=403)
+    return private_file_response(item.master, filename=f"master-{item.pk}.png")
 
 
 @csrf_exempt  # Stripe cannot send a CSRF token; the signature check stands in for it.
@@ -344,7 +377,11 @@ def manager_orders(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 def manager_order_detail(request: HttpRequest, public_id) -> HttpResponse:
     order = selectors.order_get_any(public_id=public_id)
-    context = {**_order_context(order), "refund_form": RefundForm(order=order)}
+    context = {
+        **_order_context(order),
+        "refund_form": RefundForm(order=order),
+        "ship_form": ShipByHandForm(),
+    }
     return render(request, "purchases/manager_order.html", context)
 
 
@@ -363,8 +400,41 @@ def manager_order_refund(request: HttpRequest, public_id) -> HttpResponse:
                 request, f"Refunded {refund.amount_display} on order {order.short_id}."
             )
             return redirect("manager_order_detail", public_id=order.public_id)
-    context = {**_order_context(order), "refund_form": form}
+    context = {**_order_context(order), "refund_form": form, "ship_form": ShipByHandForm()}
     return render(request, "purchases/manager_order.html", context, status=400)
+
+
+@require_POST
+@staff_member_required
+def manager_order_lab_retry(request: HttpRequest, public_id) -> HttpResponse:
+    order = selectors.order_get_any(public_id=public_id)
+    try:
+        services.lab_retry(order=order, actor=request.user)
+        messages.success(request, f"Order {order.short_id} is sent to the lab again.")
+    except services.OrderError as error:
+        messages.error(request, str(error))
+    return redirect("manager_order_detail", public_id=order.public_id)
+
+
+@require_POST
+@staff_member_required
+def manager_order_ship(request: HttpRequest, public_id) -> HttpResponse:
+    """Without a lab: a manager marks a print shipped with its carrier and tracking."""
+    order = selectors.order_get_any(public_id=public_id)
+    form = ShipByHandForm(request.POST)
+    if not form.is_valid():
+        context = {
+            **_order_context(order),
+            "refund_form": RefundForm(order=order),
+            "ship_form": form,
+        }
+        return render(request, "purchases/manager_order.html", context, status=400)
+    try:
+        fulfilment.order_ship_by_hand(order=order, actor=request.user, **form.cleaned_data)
+        messages.success(request, f"Order {order.short_id} is shipped; the customer is told.")
+    except services.OrderError as error:
+        messages.error(request, str(error))
+    return redirect("manager_order_detail", public_id=order.public_id)
 
 
 @require_POST

@@ -8,11 +8,19 @@ from lib.storages import random_key
 from tests.factories import UserFactory
 
 
-def png_bytes(prompt: str = "test", size: tuple[int, int] = (64, 64)) -> bytes:
+def png_bytes(
+    prompt: str = "test", size: tuple[int, int] = (64, 64), stored: tuple[int, int] | None = None
+) -> bytes:
+    """A painted PNG; `stored` enlarges it (cheaply) to the size the image row claims."""
     import io
 
+    from PIL import Image
+
+    picture = paint(prompt, *size)
+    if stored and stored != size:
+        picture = picture.resize(stored, Image.Resampling.NEAREST)
     out = io.BytesIO()
-    paint(prompt, *size).save(out, "PNG")
+    picture.save(out, "PNG")
     return out.getvalue()
 
 
@@ -33,7 +41,9 @@ class ImageFactory(factory.django.DjangoModelFactory):
 
     @factory.lazy_attribute
     def image(self):
-        return ContentFile(png_bytes(self.prompt), name=random_key("images", "png"))
+        """The original at the size the row says, as the print lab's master needs it."""
+        stored = (self.width, self.height) if self.width and self.height else None
+        return ContentFile(png_bytes(self.prompt, stored=stored), name=random_key("images", "png"))
 
     @factory.lazy_attribute
     def preview(self):

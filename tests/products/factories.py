@@ -23,6 +23,7 @@ class PrintFormatFactory(FormatFactory):
     price = Decimal("24.00")
     width_cm = Decimal("15")
     height_cm = Decimal("15")
+    lab_sku = "GLOBAL-FAP-6X6"  # the simulated lab's 6 × 6 in fine-art print
 
 
 class CanvasFormatFactory(PrintFormatFactory):

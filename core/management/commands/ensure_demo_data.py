@@ -14,6 +14,13 @@ DEMO_FORMATS = [
     ("Art print 15×22 cm", "physical", "paper", "29.00", ("15", "22"), 150),
     ("Canvas 40×40 cm", "physical", "canvas", "79.00", ("40", "40"), 60),
 ]
+# The simulated lab's SKUs for the demo prints (Prodigi's names: sizes in inches).
+DEMO_LAB_SKUS = {
+    "Art print 15×15 cm": ("GLOBAL-FAP-6X6", {}),
+    "Art print 20×20 cm": ("GLOBAL-FAP-8X8", {}),
+    "Art print 15×22 cm": ("GLOBAL-FAP-6X9", {}),
+    "Canvas 40×40 cm": ("GLOBAL-CAN-16X16", {"wrap": "ImageWrap"}),
+}
 # Added to a shop that has formats but no canvas yet (installs from before formats had a medium).
 DEMO_CANVAS = DEMO_FORMATS[-1]
 
@@ -92,6 +99,22 @@ class Command(BaseCommand):
             last = Format.objects.order_by("-sort_order").first()
             self.create_format(DEMO_CANVAS, sort_order=last.sort_order + 1)
             self.stdout.write(f"Added a demo canvas format: {DEMO_CANVAS[0]}.")
+        self.ensure_lab_skus()
+
+    def ensure_lab_skus(self) -> None:
+        """Demo prints map to the simulated lab's products, with the pixel sizes it prints at."""
+        from products.models import Format
+        from products.services import FormatLabError, format_read_print_size
+
+        if settings.LAB_BACKEND != "simulated":
+            return
+        for fmt in Format.objects.filter(name__in=DEMO_LAB_SKUS, lab_sku=""):
+            fmt.lab_sku, fmt.lab_attributes = DEMO_LAB_SKUS[fmt.name]
+            fmt.save(update_fields=["lab_sku", "lab_attributes"])
+            try:
+                format_read_print_size(format=fmt)
+            except FormatLabError as error:
+                self.stdout.write(f"{fmt.name}: {error}")
 
     def create_format(self, spec: tuple, *, sort_order: int) -> None:
         from products.models import Format
