@@ -6,6 +6,7 @@ from django.db.models import Value
 
 from dalle import services as dalle_services
 from dalle.models import GeneratedImage
+from lib.mockups import Fit, effective_dpi
 from products.models import Format, Product
 
 
@@ -13,6 +14,8 @@ from products.models import Format, Product
 class FormatChoice:
     format: Format
     unsuitable_reason: str
+    # What a print gets cropped to fill (the coarsest choice); None for a download.
+    effective_dpi: int | None = None
 
     @property
     def available(self) -> bool:
@@ -66,6 +69,19 @@ def _listing_update(*, product: Product, image: GeneratedImage) -> None:
 
 def format_choices(*, image: GeneratedImage) -> list[FormatChoice]:
     return [
-        FormatChoice(format=fmt, unsuitable_reason=fmt.unsuitable_reason(image))
+        FormatChoice(
+            format=fmt,
+            unsuitable_reason=fmt.unsuitable_reason(image),
+            effective_dpi=print_dpi(image=image, fmt=fmt, fit=Fit.FILL),
+        )
         for fmt in Format.objects.filter(active=True)
     ]
+
+
+def print_dpi(*, image: GeneratedImage, fmt: Format, fit: Fit) -> int | None:
+    """The DPI a print of the image gets under `fit`; None for a download or an unknown size."""
+    if not fmt.is_physical or not (image.width and image.height):
+        return None
+    return effective_dpi(
+        image.width, image.height, width_cm=fmt.width_cm, height_cm=fmt.height_cm, fit=fit
+    )
