@@ -76,6 +76,7 @@ test: $(VENV)/.dev system-deps lint
 bench: $(VENV)/.dev
 	$(PY) bench/pages.py
 	$(PY) bench/generation.py
+	$(PY) bench/image_weight.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test_db.sqlite3*

@@ -1,8 +1,11 @@
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
@@ -10,6 +13,16 @@ from django.urls import reverse
 from lib.storages import private_storage
 
 PROMPT_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class SizedSource:
+    """One `srcset` candidate: a sized preview and the address a page shows it at."""
+
+    width: int
+    height: int
+    format: str
+    url: str
 
 
 class GeneratedImage(models.Model):
@@ -71,6 +84,11 @@ class GeneratedImage(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
+    # The same two rules for the sized previews of `srcset` (dalle.imaging.SIZE_WIDTHS ×
+    # SIZE_FORMATS), each {"width", "height", "format", "name"}: `sized_previews` in private
+    # storage, `sized_thumbnails` their public copies, present only while the image is public.
+    sized_previews = models.JSONField(default=list, blank=True)
+    sized_thumbnails = models.JSONField(default=list, blank=True)
 
     visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
     usage = models.JSONField(default=dict, blank=True)
@@ -109,6 +127,34 @@ class GeneratedImage(models.Model):
         if self.thumbnail:
             return self.thumbnail.url
         return reverse("image_preview", kwargs={"public_id": self.public_id})
+
+    def sized_sources(self) -> list[SizedSource]:
+        """Every sized preview with the address this page may show it at: the public copy
+        while there is one, else the checked preview view (owner and managers)."""
+        if self.sized_thumbnails:
+            return [
+                SizedSource(s["width"], s["height"], s["format"], default_storage.url(s["name"]))
+                for s in self.sized_thumbnails
+            ]
+        return [
+            SizedSource(
+                s["width"],
+                s["height"],
+                s["format"],
+                reverse(
+                    "image_preview_sized",
+                    kwargs={"public_id": self.public_id, "width": s["width"], "fmt": s["format"]},
+                ),
+            )
+            for s in self.sized_previews
+        ]
+
+    def sized_preview_file(self, *, width: int, fmt: str) -> FieldFile | None:
+        """One private sized preview as a stored file, or None when there is no such size."""
+        for stored in self.sized_previews:
+            if stored["width"] == width and stored["format"] == fmt:
+                return FieldFile(self, self._meta.get_field("preview"), stored["name"])
+        return None
 
     @property
     def original_src(self) -> str:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dalle.files import image_files_save
-from dalle.imaging import image_size, make_thumbnail
+from dalle.imaging import image_size, make_sizes, make_thumbnail
 from dalle.lifecycle import USER_MESSAGES, generation_pause, generation_paused, image_transition
 from dalle.models import GeneratedImage
 from dalle.providers import Picture, ProviderError, get_provider
@@ -67,12 +67,13 @@ def _claim(image_id: int) -> GeneratedImage | None:
 
 
 def _store(image: GeneratedImage, picture: Picture) -> dict:
-    """Save the original and its preview in private storage, retrying a flaky store."""
+    """Save the original and its previews in private storage, retrying a flaky store."""
     preview, thumb_width, thumb_height = make_thumbnail(picture.png)
+    sizes = make_sizes(picture.png)
     width, height = image_size(picture.png)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
-            stored = image_files_save(image=image, png=picture.png, preview=preview)
+            stored = image_files_save(image=image, png=picture.png, preview=preview, sizes=sizes)
             break
         except (OSError, BotoCoreError, ClientError) as error:
             logger.warning("Storing image %s failed (attempt %s): %s", image.pk, attempt, error)

@@ -9,4 +9,9 @@ urlpatterns = [
     path("images/<uuid:public_id>/cancel/", views.image_cancel, name="image_cancel"),
     path("images/<uuid:public_id>/original/", views.image_original, name="image_original"),
     path("images/<uuid:public_id>/preview/", views.image_preview, name="image_preview"),
+    path(
+        "images/<uuid:public_id>/preview/<int:width>.<slug:fmt>",
+        views.image_preview_sized,
+        name="image_preview_sized",
+    ),
 ]

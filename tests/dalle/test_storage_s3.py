@@ -26,7 +26,9 @@ def test_generated_image_lands_in_the_bucket_and_page_links_a_signed_url(
 
     keys = {item["Key"] for item in s3_storage.list_objects_v2(Bucket=BUCKET)["Contents"]}
     # Originals and previews sit under the private prefix, under random keys.
-    assert keys == {f"private/{image.image.name}", f"private/{image.preview.name}"}
+    sized = {f"private/{stored['name']}" for stored in image.sized_previews}
+    assert keys == {f"private/{image.image.name}", f"private/{image.preview.name}", *sized}
+    assert len(sized) == 4
     assert str(image.public_id) not in image.image.name
     body = s3_storage.get_object(Bucket=BUCKET, Key=f"private/{image.image.name}")["Body"].read()
     assert body[:8] == b"\x89PNG\r\n\x1a\n"
@@ -34,6 +36,10 @@ def test_generated_image_lands_in_the_bucket_and_page_links_a_signed_url(
 
     page = user_client.get(image.get_absolute_url()).content.decode()
     assert image.original_src in page
+    # The owner's page draws a sized preview through the checked view: a signed redirect too.
+    sized = user_client.get(image.sized_sources()[0].url)
+    assert sized.status_code == 302 and "X-Amz-Signature" in sized.url
+    assert "/private/" in urlparse(sized.url).path
     original = user_client.get(image.original_src)
     assert original.status_code == 302
     url = original.url
