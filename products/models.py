@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from dalle.models import GeneratedImage
+from lib.mockups import effective_dpi
 
 CM_PER_INCH = Decimal("2.54")
 # A print master is never enlarged more than this from the original.
@@ -93,6 +94,21 @@ class Format(models.Model):
             return self.print_width_px, self.print_height_px
         return tuple(
             math.ceil(side / CM_PER_INCH * self.min_dpi) for side in (self.width_cm, self.height_cm)
+        )
+
+    def crop_reason(self, image: GeneratedImage, fit: str) -> str:
+        """Why cropping to fill would print this image too coarsely ("" when it is fine):
+        a landscape picture filling a portrait print spreads its short side over the long one."""
+        if not self.is_physical or fit != "fill" or not image.width:
+            return ""
+        dpi = effective_dpi(
+            image.width, image.height, width_cm=self.width_cm, height_cm=self.height_cm, fit="fill"
+        )
+        if dpi >= self.min_dpi:
+            return ""
+        return (
+            f"Cropped to fill, this print would have only {dpi} DPI (it needs {self.min_dpi}): "
+            "choose to fit the whole picture, or another size."
         )
 
     def unsuitable_reason(self, image: GeneratedImage) -> str:

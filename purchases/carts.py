@@ -44,7 +44,7 @@ def line_problem(*, product: Product, format: Format, user, fit: str = "") -> st
         return f"“{format.name}” is no longer sold."
     if format.is_physical and fit not in Fit.values:
         return "Choose how the picture fills the print."
-    if reason := format.unsuitable_reason(image):
+    if reason := format.unsuitable_reason(image) or format.crop_reason(image, fit):
         return reason
     return ""
 

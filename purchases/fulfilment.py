@@ -160,23 +160,26 @@ def lab_submit(*, order_id: int, attempt: int) -> datetime | None:
         order = Order.objects.select_for_update().get(pk=order_id)
         canceled_meanwhile = order.lab_stage == LabStage.CANCELED
         order.lab_order_id = lab_order.id
-        if canceled_meanwhile:
-            order.save(update_fields=["lab_order_id"])
-    if canceled_meanwhile:
-        # The shopper canceled while the lab was taking the order: cancel the lab's copy.
-        lab_cancel_first(order=order)
-        return None
-    with transaction.atomic(durable=True):
-        order = Order.objects.select_for_update().get(pk=order_id)
-        order.lab_stage = LabStage.SUBMITTED
-        order.lab_problem = ""
         order.lab_attempts = attempt
-        order.save(update_fields=["lab_order_id", "lab_stage", "lab_problem", "lab_attempts"])
-        order_note(
-            order,
-            _lab_note(lab.name, f"order received ({lab_order.outcome})", lab_order.trace_parent),
+        received = _lab_note(
+            lab.name, f"order received ({lab_order.outcome})", lab_order.trace_parent
         )
-        _lab_apply(order, lab_order, lab_name=lab.name)
+        order_note(order, received)
+        if canceled_meanwhile:
+            order.save(update_fields=["lab_order_id", "lab_attempts"])
+        else:
+            order.lab_stage = LabStage.SUBMITTED
+            order.lab_problem = ""
+            order.save(update_fields=["lab_order_id", "lab_stage", "lab_problem", "lab_attempts"])
+            _lab_apply(order, lab_order, lab_name=lab.name)
+    if canceled_meanwhile:
+        # The shopper canceled while the lab was taking the order: cancel the lab's copy too.
+        try:
+            lab_cancel_first(order=order)
+        except LabRefused as error:
+            with transaction.atomic(durable=True):
+                order = Order.objects.select_for_update().get(pk=order_id)
+                _lab_problem(order, f"canceled and refunded, but {error}")
     return None
 
 

@@ -204,7 +204,7 @@ class Fit(models.TextChoices):
     """How a print's picture meets a print area of another shape (lib.mockups.Fit)."""
 
     FILL = "fill", "Crop to fill"
-    FIT = "fit", "Fit with a border"
+    FIT = "fit", "Fit the whole picture"
 
 
 class Position(models.TextChoices):

@@ -16,7 +16,9 @@ from lib.caching import cache_per_viewer
 from lib.private_files import private_file_response
 from lib.receipts import receipt_pdf
 from printlab.gateways import lab_enabled
+from products import previews
 from products import selectors as product_selectors
+from products.forms import PrintChoiceForm
 from products.models import ShopSettings
 from products.services import format_choices
 from purchases import carts, fulfilment, receipts, selectors, services
@@ -47,11 +49,17 @@ def cart_add(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_selectors.product_visible_to(user=request.user, slug=slug)
     choices = format_choices(image=product.image)
     form = CartAddForm(request.POST or None, choices=choices, initial=_add_initial(request))
+    wanted = PrintChoiceForm(request.POST or request.GET)  # the print and crop to preview
     context = {
         "product": product,
         "form": form,
         "choices": choices,
         "shipping": ShopSettings.load().shipping_flat_rate,
+        "preview": previews.page_preview(
+            product=product,
+            choices=choices,
+            wanted=wanted.cleaned_data if wanted.is_valid() else {},
+        ),
     }
     if request.method != "POST":
         return render(request, "purchases/order_form.html", context)
