@@ -27,6 +27,7 @@ from purchases.models import (
     OrderItem,
     Position,
     Refund,
+    Shipment,
 )
 
 PAYMENT_UNAVAILABLE = "The payment provider could not be reached; the order is saved, try again."
@@ -62,6 +63,18 @@ class OrderItemSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(path)
 
 
+class ShipmentSerializer(serializers.ModelSerializer):
+    items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "carrier", "service", "tracking_number", "tracking_url", "dispatched_at",
+            "delivered_at", "items",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
 class RefundSerializer(serializers.ModelSerializer):
     class Meta:
         model = Refund
@@ -75,12 +88,14 @@ class OrderSerializer(serializers.ModelSerializer):
     total = serializers.CharField(source="total_display", read_only=True)
     items = OrderItemSerializer(many=True, read_only=True)
     refunds = serializers.SerializerMethodField()
+    shipments = ShipmentSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Order
         fields = [
-            "id", "short_id", "status", "items", "currency", "subtotal_amount",
+            "id", "short_id", "status", "lab_stage", "shipments", "items", "currency",
+            "subtotal_amount",
             "shipping_amount", "total_amount", "total", "refunded_amount", "refunds",
             "shipping_address", "payment_status", "paid_at", "created_at", "updated_at", "events",
         ]  # fmt: skip
@@ -282,7 +297,9 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
-        return selectors.orders_list(user=self.request.user).prefetch_related("events", "refunds")
+        return selectors.orders_list(user=self.request.user).prefetch_related(
+            "events", "refunds", "shipments__items"
+        )
 
     @extend_schema(request=OrderCreateSerializer, responses={201: OrderCreatedSerializer})
     def create(self, request):
@@ -430,4 +447,6 @@ class StaffOrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         filters = OrderFilterForm(self.request.query_params).filters()
-        return selectors.orders_all(filters=filters).prefetch_related("events", "refunds")
+        return selectors.orders_all(filters=filters).prefetch_related(
+            "events", "refunds", "shipments__items"
+        )

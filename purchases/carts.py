@@ -6,12 +6,18 @@ review computes them from the formats now, and tells the shopper when one change
 went in. Every change bumps `Cart.version`, which is how a checkout knows the cart moved.
 """
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from dalle.models import GeneratedImage
+from printlab.contract import LabError, LabQuoteItem, ShippingMethod
+from printlab.gateways import lab_enabled, lab_get
 from products.models import Format, Product, ShopSettings
 from products.money import currency, format_minor, to_minor
 from purchases.models import MAX_CART_ITEMS, MAX_QUANTITY, Cart, CartItem, Fit, Position
@@ -30,8 +36,54 @@ def unit_price(format: Format) -> int:
     return to_minor(format.price)
 
 
-def shipping_price(*, has_prints: bool) -> int:
-    return to_minor(ShopSettings.load().shipping_flat_rate) if has_prints else 0
+def shipping_price(
+    *, has_prints: bool, prints: Sequence[tuple] = (), country: str = "", ask_lab: bool = True
+) -> int:
+    """Shipping for an order: the lab's quote for these prints to `country` when a lab is on
+    and answers, else the shop's flat rate. `prints` are (format, copies) pairs; with
+    `ask_lab=False` only a quote already at hand is used (pages never wait on the lab)."""
+    if not has_prints:
+        return 0
+    flat = to_minor(ShopSettings.load().shipping_flat_rate)
+    if not (country and prints and lab_enabled()):
+        return flat
+    quoted = _lab_shipping_quote(prints, country, ask_lab=ask_lab)
+    return flat if quoted is None else quoted
+
+
+QUOTE_SECONDS = 3600
+
+
+def _lab_shipping_quote(prints: Sequence[tuple], country: str, *, ask_lab: bool) -> int | None:
+    items = sorted(
+        (fmt.lab_sku, copies, tuple(sorted((fmt.lab_attributes or {}).items())))
+        for fmt, copies in prints
+    )
+    if not all(sku for sku, _, _ in items):
+        return None
+    method = settings.LAB_SHIPPING_METHOD
+    code = currency().upper()
+    key = "lab-quote:" + hashlib.sha256(repr((items, country, method, code)).encode()).hexdigest()
+    if (cached := cache.get(key)) is not None or not ask_lab:
+        return cached
+    try:
+        quotes = lab_get().quote(
+            [
+                LabQuoteItem(sku=sku, copies=copies, attributes=dict(attrs))
+                for sku, copies, attrs in items
+            ],
+            country_code=country,
+            shipping_method=ShippingMethod(method),
+            currency=code,
+        )
+    except LabError:
+        return None  # the flat rate stands in; the next checkout asks again
+    quote = next((q for q in quotes if q.shipping_method == method and q.currency == code), None)
+    if quote is None:
+        return None
+    amount = to_minor(quote.shipping_cost)
+    cache.set(key, amount, QUOTE_SECONDS)
+    return amount
 
 
 def line_problem(*, product: Product, format: Format, user, fit: str = "") -> str:
@@ -126,8 +178,9 @@ class CartReview:
         return self.money(self.total)
 
 
-def cart_review(*, cart: Cart | None, user) -> CartReview:
-    """The cart's lines priced now, in two queries whatever the number of lines."""
+def cart_review(*, cart: Cart | None, user, country: str = "", ask_lab: bool = False) -> CartReview:
+    """The cart's lines priced now, in two queries whatever the number of lines; shipping to
+    `country` as the lab quotes it when a quote is at hand (or `ask_lab`)."""
     items = (
         list(cart.items.select_related("product__image", "format").order_by("added_at", "id"))
         if cart is not None and cart.pk
@@ -148,11 +201,13 @@ def cart_review(*, cart: Cart | None, user) -> CartReview:
                 price_was=item.seen_unit_amount if changed and item.seen_currency == code else None,
             )
         )
-    has_prints = any(item.format.is_physical for item in items)
+    prints = [(item.format, item.quantity) for item in items if item.format.is_physical]
     return CartReview(
         cart=cart,
         lines=tuple(lines),
-        shipping=shipping_price(has_prints=has_prints),
+        shipping=shipping_price(
+            has_prints=bool(prints), prints=prints, country=country, ask_lab=ask_lab
+        ),
         currency=code,
     )
 

@@ -141,7 +141,13 @@ def _order_create(
     if has_prints and not address:
         raise OrderError("A print needs a shipping address.")
     subtotal = sum(unit_price(line.format) * line.quantity for line in lines)
-    shipping = shipping_price(has_prints=has_prints)
+    # The lab's quote was asked for before any lock was taken (_quote_warm): only read here.
+    shipping = shipping_price(
+        has_prints=has_prints,
+        prints=_prints(lines),
+        country=(address or {}).get("country", ""),
+        ask_lab=False,
+    )
     order = Order.objects.create(
         customer=customer,
         cart=cart,
@@ -168,6 +174,19 @@ def _order_create(
     )
     OrderEvent.objects.create(order=order, actor=customer, to_status=Status.PENDING, note=note)
     return order
+
+
+def _prints(lines: list[LineRequest]) -> list[tuple]:
+    return [(line.format, line.quantity) for line in lines if line.format.is_physical]
+
+
+def _quote_warm(*, lines: list[LineRequest], address: dict | None) -> None:
+    """Ask the lab for the shipping quote now, outside any transaction, so that the order,
+    made under locks, finds it at hand."""
+    prints = _prints(lines)
+    shipping_price(
+        has_prints=bool(prints), prints=prints, country=(address or {}).get("country", "")
+    )
 
 
 def _line_key(line) -> tuple:
@@ -203,6 +222,7 @@ def order_place(
     An OrderError without `.order` means nothing was created; one with `.order` (a
     PaymentProviderError, say) means the order is saved but its checkout did not open.
     """
+    _quote_warm(lines=lines, address=address)
     order = order_create(customer=customer, lines=lines, address=address)
     return PlacedOrder(
         order=order, checkout_url=order_checkout_open(order=order, base_url=base_url)
@@ -220,6 +240,8 @@ def checkout_start(*, customer, cart: Cart, address: dict | None, base_url: str)
     order and session. A cart changed since an earlier checkout gets a new order, and the older
     unpaid one is closed, so the two can never both be paid.
     """
+    country = (address or {}).get("country", "")
+    cart_review(cart=cart, user=customer, country=country, ask_lab=True)  # the quote, unlocked
     with transaction.atomic(durable=True):
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
         review = cart_review(cart=cart, user=customer)

@@ -103,11 +103,13 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 
 
 def _cart_page(request: HttpRequest, cart, *, address_form=None, status: int = 200):
-    review = carts.cart_review(cart=cart, user=request.user)
+    profile = shipping_address_get(user=request.user) if request.user.is_authenticated else None
+    country = profile.country if profile else ""
+    # The lab's quote for the profile's country (kept an hour); the flat rate when it fails.
+    review = carts.cart_review(cart=cart, user=request.user, country=country, ask_lab=True)
     if address_form is None and review.has_prints:
-        profile = shipping_address_get(user=request.user) if request.user.is_authenticated else None
         address_form = OrderAddressForm(instance=profile, prefix="ship")
-    context = {"review": review, "address_form": address_form}
+    context = {"review": review, "address_form": address_form, "lab_on": lab_enabled()}
     template = "purchases/cart.html#cart" if request.htmx else "purchases/cart.html"
     return render(request, template, context, status=status)
 

@@ -99,3 +99,10 @@ def pay(client, order, action: str = "pay"):
         return client.post(
             reverse("simulated_checkout", args=[order.checkout_session_id]), {"action": action}
         )
+
+
+@pytest.fixture(autouse=True)
+def no_lab(settings):
+    """Payment tests ship at the flat rate and fulfil by hand; the lab's own tests (test_lab)
+    turn the simulated lab or Prodigi's fake on."""
+    settings.LAB_BACKEND = "none"

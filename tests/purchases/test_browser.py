@@ -143,3 +143,45 @@ def test_generate_order_a_print_pay_and_follow_it_to_shipped(
     assert page.locator("h1 .badge").inner_text() == "Shipped"
     assert page.get_by_text("marked shipped").is_visible()
     shopper.close()
+
+
+def test_a_paid_print_goes_through_the_simulated_lab_to_delivered(
+    browser, live_server, user, worker_process, settings
+):
+    """Pay for a print; the simulated lab (a real worker) ships it with a tracking link, then
+    it is delivered, as the shopper sees on the order page."""
+    settings.LAB_BACKEND = "simulated"
+    call_command("ensure_demo_data", stdout=io.StringIO())  # demo prints with the lab's SKUs
+    product = ProductFactory(image__prompt="A lighthouse at night")
+    worker_process(
+        LAB_BACKEND="simulated", LAB_SIMULATED_STEP_SECONDS="1", SITE_URL=live_server.url
+    )
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    log_in(page, user.username)
+    add_to_cart(page, product, "Art print 15×15 cm")
+    fill_address(page)
+    page.get_by_role("button", name="Check out").click()
+    page.get_by_role("button", name="Pay").first.click()
+    page.get_by_text("Your order is paid").wait_for()
+    order = Order.objects.get()
+
+    def wait_for_status(label: str) -> None:
+        for _ in range(60):
+            page.goto(order.get_absolute_url())
+            if page.locator("h1 .badge").inner_text() == label:
+                return
+            page.wait_for_timeout(500)
+        raise AssertionError(f"the order never became {label}")
+
+    wait_for_status("Shipped")
+    tracking = page.locator(".parcel a")
+    assert tracking.inner_text().startswith("SIM")
+    assert "/lab/track/" in tracking.get_attribute("href")
+    wait_for_status("Delivered")
+    page.locator(".parcel a").click()
+    page.get_by_role("heading", level=1).wait_for()
+    assert "Delivered" in page.locator("main").inner_text()
+    context.close()

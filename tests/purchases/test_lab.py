@@ -215,8 +215,8 @@ def test_a_timed_out_submission_is_sent_again_and_makes_one_lab_order(
     settings.PRODIGI_RETRIES = 0
     print_small.lab_sku = "GLOBAL-FAP-8X8"
     print_small.save()
-    prodigi_shop.stall_next(2.5)
     order = buy(user_client, checkout, product, print_small)
+    prodigi_shop.stall_next(2.5)
     run_tasks()
     order.refresh_from_db()
     assert not order.lab_order_id and order.lab_attempts == 1
@@ -237,8 +237,8 @@ def test_a_lab_refusal_shows_on_the_manager_page(
     manager = ManagerFactory(email="desk@aigallery.test")
     print_small.lab_sku = "GLOBAL-FAP-8X8"
     print_small.save()
-    prodigi_shop.refuse_next({"recipient.address.postalOrZipCode": [{"code": "Invalid"}]})
     order = buy(user_client, checkout, product, print_small)
+    prodigi_shop.refuse_next({"recipient.address.postalOrZipCode": [{"code": "Invalid"}]})
     run_tasks()
     order.refresh_from_db()
     assert order.lab_stage == LabStage.PROBLEM and order.lab_attempts == 1
@@ -358,3 +358,15 @@ def test_without_a_lab_managers_ship_by_hand_with_tracking(
     shipped = [m for m in mail.outbox if m.subject == f"Your order {order.short_id} has shipped"]
     assert "CJ Logistics" in shipped[0].body and "CJ123" in shipped[0].body
     assert "API_KEY" not in shipped[0].body and API_KEY
+
+
+def test_shipping_is_the_labs_quote_for_the_address_when_a_lab_is_on(
+    simulated, settings, user_client, checkout, product, print_small
+):
+    """The simulated lab quotes $6.95 Standard shipping to Korea; without a lab, the flat rate."""
+    checkout(product, print_small, address=ADDRESS)
+    assert Order.objects.get().shipping_amount == 695
+    settings.LAB_BACKEND = "none"
+    Order.objects.all().delete()
+    checkout(product, print_small, address={**ADDRESS, "ship-postal_code": "04525"})
+    assert Order.objects.get().shipping_amount == 600
