@@ -7,7 +7,7 @@ from accounts.forms import ShippingAddressForm
 from products.models import Format
 from products.money import exponent, format_minor, to_minor
 from products.services import FormatChoice
-from purchases.models import MAX_QUANTITY, Fit, Order, OrderItem, Position
+from purchases.models import MAX_QUANTITY, Fit, LabStage, Order, OrderItem, Position
 from purchases.selectors import OrderFilters
 
 QUANTITY_ERRORS = {
@@ -177,6 +177,7 @@ class OrderFilterForm(forms.Form):
     """
 
     status = forms.ChoiceField(choices=Order.Status.choices, required=False)
+    lab = forms.ChoiceField(choices=LabStage.choices, required=False)
     q = forms.CharField(required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -190,6 +191,7 @@ class OrderFilterForm(forms.Form):
         data = self.cleaned_data
         return OrderFilters(
             status=data.get("status") or "",
+            lab_stage=data.get("lab") or "",
             date_from=data.get("from"),
             date_to=data.get("to"),
             query=(data.get("q") or "")[:100],

@@ -68,6 +68,7 @@ class OrderFilters:
     """The managers' filters, parsed once by `purchases.forms.OrderFilterForm`."""
 
     status: str = ""
+    lab_stage: str = ""
     date_from: date | None = None
     date_to: date | None = None
     query: str = ""
@@ -82,6 +83,8 @@ def orders_all(*, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
     )
     if filters.status:
         orders = orders.filter(status=filters.status)
+    if filters.lab_stage:
+        orders = orders.filter(lab_stage=filters.lab_stage)
     if filters.date_from:
         orders = orders.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
@@ -92,6 +95,7 @@ def orders_all(*, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
             | Q(customer__email__icontains=query)
             | Q(email__icontains=query)
             | Q(shipping_address__full_name__icontains=query)
+            | Q(shipping_address__phone__icontains=query)
             | Q(items__product__image__prompt__icontains=query)
         )
         compact = query.replace("-", "").lower()
@@ -104,3 +108,25 @@ def orders_all(*, filters: OrderFilters = OrderFilters()) -> QuerySet[Order]:
             )
         orders = orders.filter(match).distinct()
     return orders
+
+
+def orders_by_ids(*, public_ids: list) -> list[Order]:
+    """Orders for a batch of packing slips, in the order asked, with everything a slip shows."""
+    found = {
+        str(order.public_id): order
+        for order in Order.objects.filter(public_id__in=public_ids)
+        .select_related("customer")
+        .prefetch_related(_items())
+    }
+    return [found[str(pid)] for pid in public_ids if str(pid) in found]
+
+
+def order_items_for_export(*, filters: OrderFilters) -> QuerySet[OrderItem]:
+    """One row per item of the filtered orders, for the fulfilment CSV (one query)."""
+    orders = orders_all(filters=filters).values("pk")
+    return (
+        OrderItem.objects.filter(order__in=orders)
+        .select_related("order__customer", "format", "product")
+        .prefetch_related("shipments")
+        .order_by("-order__created_at", "order_id", "id")
+    )

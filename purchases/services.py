@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.countries import COUNTRIES
-from lib.mail import mail_enqueue
+from lib.mail import mail_enqueue, mail_render
 from printlab.gateways import lab_enabled
 from products.models import Format, Product
 from products.money import currency
@@ -494,12 +494,16 @@ def _order_close(*, order: Order, actor, note: str) -> None:
         order_transition(order, Status.CANCELED, actor=actor, note=note)
 
 
-def order_cancel_paid(*, order: Order, actor) -> Refund:
+def order_cancel_paid(*, order: Order, actor, by_shop: bool = False) -> Refund:
     """The shopper cancels a paid print order before production: the lab cancels its copy
-    first (when it has one and still allows it), then all of it is refunded."""
+    first (when it has one and still allows it), then all of it is refunded.
+
+    `by_shop`: a manager cancels, which a print made by hand allows in production too.
+    """
     with transaction.atomic(durable=True):
         order = _order_lock(pk=order.pk)
-        if not order.can_cancel_paid:
+        by_hand = by_shop and not order.lab_order_id and order.status == Status.IN_PRODUCTION
+        if not (order.can_cancel_paid or by_hand or (by_shop and order.status == Status.PAID)):
             raise OrderError(_why_not_cancelable(order), order=order)
         if not order.lab_order_id and order.lab_stage in (LabStage.WAITING, LabStage.PROBLEM):
             # Not sent yet: it never will be now (a submission in flight sees this and cancels).
@@ -511,8 +515,25 @@ def order_cancel_paid(*, order: Order, actor) -> Refund:
         order=order,
         actor=actor,
         key=f"cancel-{order.public_id}",
-        reason="canceled by the customer before production",
+        reason="canceled by the shop" if by_shop else "canceled by the customer before production",
     )
+
+
+def order_email_resend(*, order: Order, actor) -> str:
+    """Send the customer the last e-mail about their order again; its subject, for the page."""
+    with transaction.atomic(durable=True):
+        order = _order_lock(pk=order.pk)
+        shipments = list(order.shipments.all())
+        if order.status == Status.SHIPPED and shipments:
+            name, context = "purchases/order_shipped", {
+                "order": order, "parcels": shipments, "all_parcels": shipments,
+            }  # fmt: skip
+        else:
+            name, context = "purchases/order_status", {"order": order}
+        subject, _, _ = mail_render(name, context)
+        mail_enqueue(name, to=[order.email], context=context)
+        order_note(order, f"e-mail sent again: {subject}", actor=actor)
+    return subject
 
 
 def lab_retry(*, order: Order, actor) -> None:

@@ -28,6 +28,23 @@ urlpatterns = [
     path("test-checkout/", include("purchases.testmode.urls")),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("manager/orders/", views.manager_orders, name="manager_orders"),
+    path("manager/orders/export.csv", views.manager_orders_csv, name="manager_orders_csv"),
+    path("manager/orders/slips/", views.manager_packing_slips, name="manager_packing_slips"),
+    path(
+        "manager/orders/<uuid:public_id>/resend/",
+        views.manager_order_resend,
+        name="manager_order_resend",
+    ),
+    path(
+        "manager/orders/<uuid:public_id>/cancel/",
+        views.manager_order_cancel,
+        name="manager_order_cancel",
+    ),
+    path(
+        "manager/orders/<uuid:public_id>/items/<int:item_id>/master/",
+        views.manager_item_master,
+        name="manager_item_master",
+    ),
     path(
         "manager/orders/<uuid:public_id>/", views.manager_order_detail, name="manager_order_detail"
     ),

@@ -1,4 +1,5 @@
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -21,7 +22,7 @@ from products import selectors as product_selectors
 from products.forms import PrintChoiceForm
 from products.models import ShopSettings
 from products.services import format_choices
-from purchases import carts, fulfilment, receipts, selectors, services
+from purchases import carts, exports, fulfilment, receipts, selectors, services
 from purchases.cache import all_orders_state, customer_orders_state, orders_cache_seconds
 from purchases.forms import (
     CartAddForm,
@@ -31,7 +32,7 @@ from purchases.forms import (
     RefundForm,
     ShipByHandForm,
 )
-from purchases.models import CartItem, Order
+from purchases.models import CartItem, LabStage, Order
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
@@ -365,8 +366,8 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 @cache_per_viewer(state=all_orders_state, seconds=orders_cache_seconds)
 def manager_orders(request: HttpRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET).filters()
-    status, date_from, date_to, query = (
-        filters.status, filters.date_from, filters.date_to, filters.query
+    status, lab, date_from, date_to, query = (
+        filters.status, filters.lab_stage, filters.date_from, filters.date_to, filters.query
     )  # fmt: skip
     orders = selectors.orders_all(filters=filters)
     filters = request.GET.copy()
@@ -376,6 +377,8 @@ def manager_orders(request: HttpRequest) -> HttpResponse:
         "page": Paginator(orders, 50).get_page(request.GET.get("page")),
         "query_string": filters.urlencode(),
         "status": status,
+        "lab": lab,
+        "lab_stages": LabStage.choices,
         "date_from": date_from,
         "date_to": date_to,
         "query": query,
@@ -412,6 +415,68 @@ def manager_order_refund(request: HttpRequest, public_id) -> HttpResponse:
             return redirect("manager_order_detail", public_id=order.public_id)
     context = {**_order_context(order), "refund_form": form, "ship_form": ShipByHandForm()}
     return render(request, "purchases/manager_order.html", context, status=400)
+
+
+@require_POST
+@staff_member_required
+def manager_order_resend(request: HttpRequest, public_id) -> HttpResponse:
+    order = selectors.order_get_any(public_id=public_id)
+    subject = services.order_email_resend(order=order, actor=request.user)
+    messages.success(request, f"Sent again to {order.email}: “{subject}”.")
+    return redirect("manager_order_detail", public_id=order.public_id)
+
+
+@require_POST
+@staff_member_required
+def manager_order_cancel(request: HttpRequest, public_id) -> HttpResponse:
+    """A manager cancels: an unpaid order is closed; a paid one is canceled (at the lab too,
+    when it has it) and refunded in full."""
+    order = selectors.order_get_any(public_id=public_id)
+    try:
+        if order.can_pay:
+            services.order_cancel(order=order, actor=request.user)
+            messages.success(request, f"Order {order.short_id} is canceled. Nothing was charged.")
+        else:
+            refund = services.order_cancel_paid(order=order, actor=request.user, by_shop=True)
+            messages.success(
+                request, f"Order {order.short_id} is canceled and {refund.amount_display} refunded."
+            )
+    except services.OrderError as error:
+        messages.error(request, str(error))
+    return redirect("manager_order_detail", public_id=order.public_id)
+
+
+@staff_member_required
+def manager_item_master(request: HttpRequest, public_id, item_id: int) -> HttpResponse:
+    """A print master, for managers checking what the lab prints."""
+    order = selectors.order_get_any(public_id=public_id)
+    item = order.items.filter(pk=item_id).exclude(master="").first()
+    if item is None:
+        raise Http404("No print file")
+    return private_file_response(item.master, filename=f"master-{order.short_id}-{item.pk}.png")
+
+
+@staff_member_required
+def manager_packing_slips(request: HttpRequest) -> HttpResponse:
+    """Printable packing slips: one order (?order=<id>) or a batch (?order=…&order=…)."""
+    ids = []
+    for value in request.GET.getlist("order")[:200]:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            return HttpResponseBadRequest("An order id in the address is not valid.")
+    orders = selectors.orders_by_ids(public_ids=ids)
+    if not orders:
+        messages.warning(request, "Choose the orders to print slips for.")
+        return redirect("manager_orders")
+    return render(request, "purchases/packing_slips.html", {"orders": orders})
+
+
+@staff_member_required
+def manager_orders_csv(request: HttpRequest) -> HttpResponse:
+    """The fulfilment CSV of the orders the filters select: one row per item."""
+    filters = OrderFilterForm(request.GET).filters()
+    return exports.fulfilment_csv(selectors.order_items_for_export(filters=filters))
 
 
 @require_POST
