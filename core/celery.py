@@ -19,6 +19,7 @@ import threading
 from celery import Celery
 from celery.signals import celeryd_init, worker_shutting_down
 from celery.worker import state
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from lib.celery_backend import RUN_TASK, task_run
 
@@ -31,9 +32,18 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 _grace = {"seconds": 0.0}
 
 
-@app.task(name=RUN_TASK, bind=True)
+@app.task(name=RUN_TASK, bind=True, max_retries=None)
 def run_task(self, module_path: str, args: list, kwargs: dict):
-    return task_run(self.request, module_path, args, kwargs)
+    """Run one Django task; a database that cannot be reached now means "again, later".
+
+    The job is sent again under the same id (1 s, doubling, at most 30 s), as the database
+    worker keeps polling through a database restart; tasks are safe to run twice.
+    """
+    try:
+        return task_run(self.request, module_path, args, kwargs)
+    except (OperationalError, InterfaceError) as error:
+        close_old_connections()
+        raise self.retry(exc=error, countdown=min(2**self.request.retries, 30)) from error
 
 
 @celeryd_init.connect

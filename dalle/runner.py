@@ -5,6 +5,8 @@ re-enqueues itself: this module never imports the tasks.
 """
 
 import logging
+import os
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -24,6 +26,9 @@ Status = GeneratedImage.Status
 
 RETRY_DELAY_CAP_SECONDS = 300
 STORE_ATTEMPTS = 3
+# Decoding and shrinking a picture is CPU work (tens of MB, the GIL held): a worker with a
+# hundred generations in flight does as many at once as it has cores, not a hundred.
+IMAGING_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 
 def generation_run(*, image_id: int, run_id: str = "") -> datetime | None:
@@ -94,8 +99,9 @@ def _claim(image_id: int, run_id: str) -> GeneratedImage | None:
 
 def _store(image: GeneratedImage, picture: Picture) -> dict:
     """Save the original and its preview in private storage, retrying a flaky store."""
-    preview, thumb_width, thumb_height = make_thumbnail(picture.png)
-    width, height = image_size(picture.png)
+    with IMAGING_SLOTS:
+        preview, thumb_width, thumb_height = make_thumbnail(picture.png)
+        width, height = image_size(picture.png)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             stored = image_files_save(image=image, png=picture.png, preview=preview)
