@@ -14,6 +14,7 @@ worker's RSS (with its children) and the database connections open.
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -95,12 +96,22 @@ def main() -> None:
     parser.add_argument("--generations", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=100, help="celery: jobs at once")
     parser.add_argument("--processes", type=int, default=8, help="database: worker processes")
+    parser.add_argument(
+        "--picture",
+        choices=["flat", "photo"],
+        default="flat",
+        help="what the provider sends: a flat colour (5 KB) or photograph-like noise (3 MB)",
+    )
     args = parser.parse_args()
     slots = args.concurrency if args.backend == "celery" else args.processes
 
     from PIL import Image
 
-    server, calls = slow_openai(args.sleep, png_of(Image.new("RGB", (1024, 1024), "teal")))
+    if args.picture == "photo":
+        picture = Image.frombytes("RGB", (1024, 1024), os.urandom(1024 * 1024 * 3))
+    else:
+        picture = Image.new("RGB", (1024, 1024), "teal")
+    server, calls = slow_openai(args.sleep, png_of(picture))
     logs = Path(tempfile.mkdtemp(prefix="bench-workers-"))
     outbox = logs / "mail"
     database = f"aigallery_bench_workers_{args.backend}"
@@ -163,6 +174,7 @@ def main() -> None:
         RUN_FOR[args.backend]: slots,
         "generations": args.generations,
         "provider_sleep_s": args.sleep,
+        "picture": args.picture,
         "max_in_flight_at_provider": server.peak,
         "provider_calls": len(calls),
         "succeeded": args.generations - samples[-1]["failed"],

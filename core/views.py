@@ -8,8 +8,8 @@ from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.tasks import task_backends
 from django.shortcuts import redirect, render
+from django.tasks import task_backends
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views import defaults as django_defaults

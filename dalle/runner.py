@@ -5,8 +5,6 @@ re-enqueues itself: this module never imports the tasks.
 """
 
 import logging
-import os
-import threading
 import time
 from datetime import datetime, timedelta
 
@@ -16,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dalle.files import image_files_save
-from dalle.imaging import image_size, make_thumbnail
+from dalle.imaging import PICTURE_SLOTS, image_size, make_thumbnail
 from dalle.lifecycle import USER_MESSAGES, generation_pause, generation_paused, image_transition
 from dalle.models import GeneratedImage
 from dalle.providers import Picture, ProviderError, get_provider
@@ -26,9 +24,6 @@ Status = GeneratedImage.Status
 
 RETRY_DELAY_CAP_SECONDS = 300
 STORE_ATTEMPTS = 3
-# Decoding and shrinking a picture is CPU work (tens of MB, the GIL held): a worker with a
-# hundred generations in flight does as many at once as it has cores, not a hundred.
-IMAGING_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 
 def generation_run(*, image_id: int, run_id: str = "") -> datetime | None:
@@ -99,7 +94,7 @@ def _claim(image_id: int, run_id: str) -> GeneratedImage | None:
 
 def _store(image: GeneratedImage, picture: Picture) -> dict:
     """Save the original and its preview in private storage, retrying a flaky store."""
-    with IMAGING_SLOTS:
+    with PICTURE_SLOTS:
         preview, thumb_width, thumb_height = make_thumbnail(picture.png)
         width, height = image_size(picture.png)
     for attempt in range(1, STORE_ATTEMPTS + 1):

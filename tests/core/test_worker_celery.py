@@ -149,9 +149,7 @@ def rss_mb(pid: int) -> float:
     return next(int(line.split()[1]) / 1024 for line in status.splitlines() if "VmRSS" in line)
 
 
-def test_one_worker_process_holds_fifty_generations_at_the_provider(
-    celery_worker, slow_provider
-):
+def test_one_worker_process_holds_fifty_generations_at_the_provider(celery_worker, slow_provider):
     """60 generations, a provider taking 6 s each, one process of concurrency 50: the provider
     holds 50 requests at once (never more), the process stays under 300 MB, and all 60 end."""
     provider = slow_provider(lambda n: 6)
