@@ -44,6 +44,8 @@ def _rabbitmq_or_skip() -> None:
 @pytest.fixture(scope="session")
 def broker_url():
     """A RabbitMQ virtual host for this test run only; deleted with its queues at the end."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the Celery workers run on PostgreSQL")
     _rabbitmq_or_skip()
     vhost = f"aig-test-{secrets.token_hex(4)}"
 
@@ -59,8 +61,6 @@ def broker_url():
 @pytest.fixture
 def celery_tasks(settings, broker_url):
     """This process enqueues to the broker, as the web processes of production do."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the Celery workers run on PostgreSQL")
     from core.celery import app
 
     app.conf.broker_url = broker_url
@@ -227,3 +227,19 @@ def test_a_stopped_worker_hands_its_running_generations_to_the_next_worker(
     assert handed_back.count() == 2
     files = list((Path(first.log).parent / "private" / "images").rglob("*.png"))
     assert len(files) == 3, "one original per picture, none stored twice"
+
+
+def test_health_reports_the_jobs_waiting_at_the_broker(celery_tasks, client):
+    """/healthz counts the messages waiting in RabbitMQ as the task backlog."""
+    from core.celery import app
+
+    with app.connection_for_write() as broker:
+        for queue in ("generation", "interactive", "fulfilment"):
+            broker.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+            broker.default_channel.queue_purge(queue)
+    queue_generations(3)
+    email_send.enqueue(subject="Hello", body="Hi", to=["ada@example.com"])
+
+    report = client.get("/healthz").json()
+
+    assert report["checks"]["tasks"] == {"status": "ok", "backlog": 4}
