@@ -120,6 +120,9 @@ def main() -> None:
             database_url,
             str(logs / "media"),
             TASKS_BACKEND=args.backend,
+            CELERY_BROKER_URL=os.environ.get(
+                "CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"
+            ),
             OPENAI_API_KEY="sk-bench",
             OPENAI_BASE_URL=f"http://127.0.0.1:{server.server_address[1]}/v1",
             OPENAI_TIMEOUT=str(args.sleep + 60),

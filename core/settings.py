@@ -288,7 +288,10 @@ else:
 # Celery, read by core/celery.py. A message is acknowledged when its job has finished, so a
 # worker that stops or dies mid-job leaves it to the broker for the next worker; each worker
 # reserves only the jobs it can run (prefetch 1 per slot).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+if not CELERY_BROKER_URL and TASKS_BACKEND == "celery" and not DEBUG:
+    env_required("CELERY_BROKER_URL", "the RabbitMQ server the task workers share")
+CELERY_BROKER_URL = CELERY_BROKER_URL or "amqp://guest:guest@127.0.0.1:5672//"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
