@@ -229,36 +229,80 @@ STORAGES = {
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
 
-# Background tasks: Django's task framework on the database, one queue per kind of work, so
-# that an e-mail never waits behind a minute-long generation. `manage.py task_worker QUEUE`
-# runs that queue's `processes` workers (django-tasks-db's `db_worker`, which runs ONE job at a
-# time per process: jobs in flight on a queue = its worker processes, across all machines).
-# A job's time limit is its gateway's timeout (OPENAI_TIMEOUT, the SMTP timeout); a stopping
-# worker finishes its running job, so platforms give it that long before killing it
-# (terminationGracePeriodSeconds in deploy/k8s).
+# Background tasks: Django's task framework, one queue per kind of work, so that an e-mail
+# never waits behind a minute-long generation. `manage.py task_worker QUEUE` runs that queue's
+# workers with that queue's settings below. Two transports, chosen by TASKS_BACKEND:
+# - "database" (the default, no broker: development, `make run`, most tests): django-tasks-db;
+#   `processes` db_worker processes, each running ONE job at a time, polling every `interval`
+#   seconds. A stopping worker finishes its running job; the stale-job sweep is the safety net.
+# - "celery" (production): a RabbitMQ broker; ONE Celery worker process per queue runs up to
+#   `concurrency` jobs at once on threads (they wait on other systems) with at most
+#   `connections` database connections. A stopping worker takes no new job, lets the running
+#   ones finish for `shutdown_grace` seconds, then exits without acknowledging the rest, so the
+#   broker gives them to the next worker (core/celery.py). Platforms give a worker that grace
+#   and a margin before killing it (terminationGracePeriodSeconds, stop_grace_period).
+# A job's time limit is its gateway's timeout (OPENAI_TIMEOUT, CHATBOT_TIMEOUT, SMTP's 20 s).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in ("database", "celery"):
+    raise MissingSetting(f'TASKS_BACKEND is "database" or "celery", not "{TASKS_BACKEND}".')
 TASK_QUEUES = {
-    # Waiting on the image provider for seconds to minutes: in-flight generations = processes.
+    # Waiting on the image provider for seconds to minutes: I/O-bound, many at once. The job
+    # gives its database connection back while it waits (dalle/runner.py).
     "generation": {
         "processes": env_int("WORKER_GENERATION_PROCESSES", 4),
         "interval": env_float("WORKER_GENERATION_INTERVAL", 1.0),
+        "concurrency": env_int("WORKER_GENERATION_CONCURRENCY", 100),
+        "connections": env_int("WORKER_GENERATION_CONNECTIONS", 8),
+        "shutdown_grace": env_float("WORKER_GENERATION_SHUTDOWN_GRACE", 30.0),
     },
-    # A person is waiting: chat replies, e-mails, password resets. Short jobs, polled often.
+    # A person is waiting: chat replies, e-mails, password resets. Short jobs, polled often;
+    # each may hold a connection while the chat model thinks.
     "interactive": {
         "processes": env_int("WORKER_INTERACTIVE_PROCESSES", 2),
         "interval": env_float("WORKER_INTERACTIVE_INTERVAL", 0.5),
+        "concurrency": env_int("WORKER_INTERACTIVE_CONCURRENCY", 16),
+        "connections": env_int("WORKER_INTERACTIVE_CONNECTIONS", 16),
+        "shutdown_grace": env_float("WORKER_INTERACTIVE_SHUTDOWN_GRACE", 20.0),
     },
     # Lab submissions and print masters: few, slow, and never urgent to the second.
     "fulfilment": {
         "processes": env_int("WORKER_FULFILMENT_PROCESSES", 1),
         "interval": env_float("WORKER_FULFILMENT_INTERVAL", 2.0),
+        "concurrency": env_int("WORKER_FULFILMENT_CONCURRENCY", 4),
+        "connections": env_int("WORKER_FULFILMENT_CONNECTIONS", 4),
+        "shutdown_grace": env_float("WORKER_FULFILMENT_SHUTDOWN_GRACE", 60.0),
     },
 }
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": list(TASK_QUEUES),
+if TASKS_BACKEND == "celery":
+    TASKS = {
+        "default": {
+            "BACKEND": "lib.celery_backend.CeleryBackend",
+            "QUEUES": list(TASK_QUEUES),
+            "OPTIONS": {"APP": "core.celery.app"},
+        }
     }
-}
+else:
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": list(TASK_QUEUES),
+        }
+    }
+# Celery, read by core/celery.py. A message is acknowledged when its job has finished, so a
+# worker that stops or dies mid-job leaves it to the broker for the next worker; each worker
+# reserves only the jobs it can run (prefetch 1 per slot).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+if not CELERY_BROKER_URL and TASKS_BACKEND == "celery" and not DEBUG:
+    env_required("CELERY_BROKER_URL", "the RabbitMQ server the task workers share")
+CELERY_BROKER_URL = CELERY_BROKER_URL or "amqp://guest:guest@127.0.0.1:5672//"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
 
 # Sessions are read from the cache, and from the database when the cache has lost them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1,7 +1,13 @@
 import io
+import os
+import threading
 from dataclasses import dataclass
 
 from PIL import Image, features
+
+# A picture being read, decoded or shrunk takes tens of MB and holds the GIL: a worker with a
+# hundred generations in flight handles as many at once as it has cores, not a hundred.
+PICTURE_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 THUMBNAIL_MAX_SIDE = 512
 THUMBNAIL_QUALITY = 72

@@ -73,6 +73,8 @@ class GeneratedImage(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The task run that holds the job while it runs (the same on every delivery of one task).
+    run_id = models.CharField(max_length=64, blank=True)
     timeouts = models.PositiveSmallIntegerField(default=0)
 
     # The original and a preview live in private storage under random keys; `thumbnail` is
