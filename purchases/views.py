@@ -216,7 +216,7 @@ def order_success(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def order_canceled(request: HttpRequest, public_id) -> HttpResponse:
     order = selectors.order_get(user=request.user, public_id=public_id)
-    return render(request, "purchases/canceled.html", {"order": order})
+    return render(request, "purchases/canceled.html", {"order": order, **_cancel_context(order)})
 
 
 @require_POST
@@ -262,7 +262,13 @@ def _order_context(order) -> dict:
         "items": selectors.order_items_list(order=order),
         "refunds": selectors.order_refunds_list(order=order),
         "events": selectors.order_events_list(order=order),
+        **_cancel_context(order),
     }
+
+
+def _cancel_context(order) -> dict:
+    # What a self-service cancel gives back: what is left after any partial refund.
+    return {"cancel_refund_display": order.money(order.refundable_amount)}
 
 
 @login_required
