@@ -107,6 +107,52 @@ def test_the_visitors_cart_joins_the_account_at_log_in(client, user, product, di
     assert f'value="{MAX_QUANTITY}"' in page
 
 
+def test_log_in_says_what_did_not_fit_in_the_cart(client, user, product, digital):
+    """Copies beyond ten, and items beyond twenty, are left out at log-in, and the shopper is
+    told so rather than finding them gone."""
+    formats = [FormatFactory(name=f"Download {n}") for n in range(MAX_CART_ITEMS + 1)]
+    cart = Cart.objects.create(customer=user)
+    for fmt in formats[: MAX_CART_ITEMS - 1]:
+        cart.items.create(
+            product=product, format=fmt, quantity=8, seen_unit_amount=500, seen_currency="usd"
+        )
+    add(client, product, formats[0], quantity=5)  # 8 + 5: two copies too many
+    add(client, product, formats[-2])  # the twentieth item: fits
+    add(client, product, formats[-1])  # the twenty-first: does not
+
+    landed = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
+    assert cart.items.count() == MAX_CART_ITEMS
+    assert cart.items.get(format=formats[0]).quantity == MAX_QUANTITY
+    assert [m for m in messages_of(landed) if not m.startswith("Added")] == [
+        f"Your cart holds at most {MAX_CART_ITEMS} different items, so 1 item you added before "
+        "logging in was left out. One item holds at most 10 copies, so 1 item has fewer copies "
+        "than you added."
+    ]
+    assert landed.redirect_chain[0][0] == "/"
+
+
+def test_a_merge_within_the_limits_says_nothing(client, user, product, digital):
+    """The usual log-in: no message about the cart."""
+    add(client, product, digital)
+    landed = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
+    assert [m for m in messages_of(landed) if not m.startswith("Added")] == []
+
+
+def test_a_stale_visitor_token_keeps_the_accounts_count(client, user, product, digital):
+    """A visitor cart that is gone (cleaned up) does not zero the header's count at log-in."""
+    Cart.objects.create(customer=user).items.create(
+        product=product, format=digital, quantity=3, seen_unit_amount=500, seen_currency="usd"
+    )
+    add(client, product, digital)
+    Cart.objects.filter(customer=None).delete()
+    response = log_in(client, user)
+    assert response.cookies["cart_count"].value == "3"
+
+
 def test_log_in_without_a_visitor_cart_sets_the_count_from_the_account(
     client, user, product, digital
 ):
