@@ -517,3 +517,15 @@ def test_another_customer_cannot_cancel(order, other_user):
     assert intruder.post(reverse("order_cancel", args=[order.public_id])).status_code == 404
     order.refresh_from_db()
     assert order.status == Status.PAID
+
+
+@pytest.mark.parametrize("gateway", ["stripe"], indirect=True)
+def test_stripes_echo_of_a_partial_refund_counts_once(gateway, order, desk):
+    """Stripe's refund.created and refund.updated for the shop's own refund change nothing."""
+    refund_on_page(desk, order, what="amount", amount="12")
+    (made,) = gateway.refunds.values()
+    for type_ in ("refund.created", "refund.updated"):
+        assert deliver(Client(), event(type_, made)).status_code == 200
+    order.refresh_from_db()
+    assert (order.status, order.refunded_amount) == (Status.PAID, 1200)
+    assert Refund.objects.get().provider_refund_id == made["id"]
