@@ -153,7 +153,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Your cart is empty.")
         return redirect("cart")
     review = carts.cart_review(cart=cart, user=request.user)
-    address = None
+    address = address_form = None
     if review.has_prints:
         address_form = OrderAddressForm(request.POST, prefix="ship")
         if not address_form.is_valid():
@@ -168,7 +168,8 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         )
     except services.PricesChanged as error:
         messages.warning(request, str(error))
-        return redirect("cart")
+        # The cart again at the new prices, with the address as typed: one more press pays.
+        return _cart_page(request, cart, address_form=address_form, status=409)
     except services.OrderError as error:
         if error.order is None:
             messages.error(request, str(error))

@@ -485,6 +485,24 @@ def test_a_price_change_is_told_and_the_first_checkout_refused(user_client, prod
     assert order.total_amount == 1300
 
 
+def test_a_price_change_at_checkout_keeps_the_typed_address(user_client, product, print_small):
+    """The refused checkout shows the cart again with the address as typed, so that pressing
+    once more goes through."""
+    add(user_client, product, print_small, fit="fill", position="center")
+    print_small.price = Decimal("26.00")
+    print_small.save()
+    refused = user_client.post(reverse("cart_checkout"), ADDRESS)
+    assert refused.status_code == 409
+    assert messages_of(refused)[-1].startswith("Prices changed since you added them:")
+    page = refused.content.decode()
+    assert 'value="Kim Min-ji"' in page
+    assert 'value="110 Sejong-daero"' in page
+    assert "Check out · $32.00" in page
+    assert not Order.objects.exists()
+    assert user_client.post(reverse("cart_checkout"), ADDRESS).status_code == 302
+    assert Order.objects.get().total_amount == 3200
+
+
 def test_a_price_sent_by_the_browser_is_ignored(user_client, product, digital):
     """A price or total in the form is not read: the server's price stands."""
     user_client.post(
