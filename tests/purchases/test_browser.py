@@ -186,3 +186,28 @@ def test_a_paid_print_goes_through_the_simulated_lab_to_delivered(
     page.get_by_role("heading", level=1).wait_for()
     assert "Delivered" in page.locator("main").inner_text()
     context.close()
+
+
+def test_changing_the_cart_with_htmx_keeps_the_typed_address(page, user):
+    """Type the address, then change a quantity and remove an item: the cart updates in place,
+    the header counts along, and what was typed is still there."""
+    FormatFactory(name="Digital download")
+    PrintFormatFactory(name="Art print 15×15 cm")
+    ShopSettings.load()
+    harbour = ProductFactory(image__prompt="A harbour at dawn")
+    log_in(page, user.username)
+    add_to_cart(page, harbour, "Art print 15×15 cm", fit="Crop to fill")
+    add_to_cart(page, harbour, "Digital download")
+    fill_address(page)
+
+    page.get_by_label(f"Copies of {harbour.name}").first.fill("2")
+    page.locator("#cart form.quantity-form").first.get_by_role("button", name="Update").click()
+    page.get_by_role("button", name="Check out · $59.00").wait_for()  # 2 × 24 + 5 + 6
+    page.get_by_role("link", name="Cart, 3 items").wait_for()
+    page.get_by_role("button", name=f"Remove {harbour.name}").last.click()
+    page.get_by_role("button", name="Check out · $54.00").wait_for()
+    assert page.get_by_label("Full name").input_value() == "Lee Seo-yeon"
+    assert page.get_by_label("City").input_value() == "Seoul"
+    page.get_by_role("button", name="Check out · $54.00").click()
+    page.get_by_text("TEST MODE").wait_for()
+    assert Order.objects.get().shipping_address["full_name"] == "Lee Seo-yeon"
