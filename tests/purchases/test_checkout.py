@@ -353,7 +353,6 @@ RACE_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=RACE_BUG)
 def test_a_checkout_paid_before_its_news_arrived_is_not_closed_as_replaced(
     stripe, user_client, product, digital, print_small
 ):
@@ -369,7 +368,6 @@ def test_a_checkout_paid_before_its_news_arrived_is_not_closed_as_replaced(
     assert paid.status == Status.PAID
 
 
-@pytest.mark.xfail(strict=True, reason=RACE_BUG)
 def test_cancel_after_paying_on_stripe_does_not_say_nothing_was_charged(
     stripe, user_client, product, digital
 ):

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError
 from django.test import Client, TestCase
 from django.urls import reverse
 
@@ -324,7 +323,6 @@ def test_provider_failure_refunds_nothing_and_says_so(gateway, order, desk, user
     assert "Refunded" not in user_client.get(order.get_absolute_url()).content.decode()
 
 
-@pytest.mark.xfail(strict=True, raises=IntegrityError, reason=SERVICES_BUG)
 def test_the_same_form_can_be_sent_again_after_a_provider_failure(gateway, order, desk):
     """The manager presses the button again once the provider is back: the refund is made."""
     provider_fails(gateway, order)
@@ -498,7 +496,6 @@ def test_cancel_when_the_provider_fails_refunds_nothing(gateway, order, user_cli
     assert "Refunded" not in response.content.decode()
 
 
-@pytest.mark.xfail(strict=True, raises=IntegrityError, reason=SERVICES_BUG)
 def test_cancel_can_be_tried_again_after_a_provider_failure(gateway, order, user_client):
     """ "Please try again in a minute": and trying again then works."""
     provider_fails(gateway, order)
