@@ -182,9 +182,7 @@ class OrderAdmin(admin.ModelAdmin):
             except services.OrderError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(
-                    request, f"Refunded {refund.amount_display} on order {order.short_id}."
-                )
+                messages.success(request, refund.confirmation)
                 return redirect(reverse("admin:purchases_order_change", args=[order.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -616,6 +616,7 @@ def order_refund(
         if refund is not None and refund.order_id != order.pk:
             raise OrderError("That refund request belongs to another order.")
         if refund is not None and refund.status != Refund.Status.FAILED:
+            refund.repeated = True  # the same request again: nothing more is refunded
             return refund
         if refund is not None:
             # A first try the provider refused: keep it on record, and try again under the key.

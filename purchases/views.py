@@ -416,9 +416,7 @@ def manager_order_refund(request: HttpRequest, public_id) -> HttpResponse:
         except services.OrderError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, f"Refunded {refund.amount_display} on order {order.short_id}."
-            )
+            messages.success(request, refund.confirmation)
             return redirect("manager_order_detail", public_id=order.public_id)
     context = {**_order_context(order), "refund_form": form, "ship_form": ShipByHandForm()}
     return render(request, "purchases/manager_order.html", context, status=400)
