@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "purchases",
     "printlab",
     "chatbot",
+    "console",
 ]
 
 MIDDLEWARE = [
