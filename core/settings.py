@@ -420,8 +420,9 @@ GENERATION_DAILY_LIMIT_PER_IP = env_int("GENERATION_DAILY_LIMIT_PER_IP", 60)
 
 # What OpenAI charges, in US dollars per million tokens, per model (lib.ai_costs prices each
 # generation and chat reply from the usage the API reports). Keys: input, cached_input,
-# image_input (falls back to input), output, image_output (falls back to output). OPENAI_PRICES
-# (JSON) adds models or replaces one model's prices; a model with no price has an unknown cost.
+# image_input (falls back to input), output, image_output (falls back to output), and per_image
+# (USD per picture, for models that report no tokens). OPENAI_PRICES (JSON) adds models or
+# replaces one model's prices; a model with no price has an unknown cost.
 DEFAULT_OPENAI_PRICES = {
     "gpt-image-1": {"input": 5.0, "image_input": 10.0, "output": 40.0},
     "gpt-image-1-mini": {"input": 2.0, "image_input": 2.5, "output": 8.0},

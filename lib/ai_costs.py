@@ -2,8 +2,9 @@
 
 A provider that reports its own charge (`cost_usd`, or `cost` as OpenRouter-style servers do)
 is believed; otherwise the tokens in its usage are priced with settings.OPENAI_PRICES, whose
-figures are USD per million tokens, that is micro-dollars per token. None means unknown: no
-usage, or a model with no price.
+figures are USD per million tokens, that is micro-dollars per token, and a usage of only
+`images` (a model that reports no tokens) with the model's `per_image` price in USD. None
+means unknown: no usage, or a model with no price.
 """
 
 import logging
@@ -25,6 +26,10 @@ def usage_cost_micros(*, model: str, usage: dict) -> int | None:
     prices = model_prices(model)
     if prices is None or not usage:
         return None
+    if _tokenless(usage):
+        if "per_image" not in prices:
+            return None
+        return _round(Decimal(int(usage.get("images") or 0)) * prices["per_image"] * MICROS)
     try:
         micros = sum(
             (Decimal(tokens) * price for tokens, price in _priced_tokens(usage, prices)),
@@ -51,6 +56,10 @@ def model_prices(model: str) -> dict[str, Decimal] | None:
         logger.warning("OPENAI_PRICES[%r] is not a table of prices: %r", name, entry)
         return None
     return prices
+
+
+def _tokenless(usage: dict) -> bool:
+    return not any(key.endswith("_tokens") for key in usage)
 
 
 def _longest_prefix(model: str, table: dict) -> str | None:

@@ -360,3 +360,15 @@ def test_offline_painter_costs_nothing(
     image.refresh_from_db()
     assert image.status == Status.SUCCEEDED
     assert image.cost_microusd == 0
+
+
+def test_an_answer_without_usage_is_priced_per_image(openai_api, job, run_tasks, settings):
+    """A compatible server that reports no tokens: the model's per-image price applies."""
+    settings.OPENAI_PRICES = {"gpt-image-2": {"per_image": 0.011}}
+    answer = b64_image()
+    del answer["usage"]
+    openai_api.post(GENERATIONS).mock(return_value=httpx.Response(200, json=answer))
+    run_tasks()
+    job.refresh_from_db()
+    assert job.usage == {"images": 1}
+    assert job.cost_microusd == 11_000

@@ -84,3 +84,10 @@ def test_micro_dollars_read_as_dollars():
     assert format_micros(42_100) == "$0.0421"
     assert format_micros(-1_250) == "−$0.0013"
     assert format_micros(1_234_567_890, places=2) == "$1,234.57"
+
+
+def test_a_model_without_tokens_is_priced_per_image(settings):
+    """dall-e-3 and most compatible servers report no usage: a per-image price, or unknown."""
+    settings.OPENAI_PRICES = {"dall-e-3": {"per_image": 0.04}, "sd-xl": {"input": 1}}
+    assert usage_cost_micros(model="dall-e-3", usage={"images": 1}) == 40_000
+    assert usage_cost_micros(model="sd-xl", usage={"images": 1}) is None
