@@ -3,7 +3,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from console.dashboard import dashboard_get
 from console.forms import PeriodForm
@@ -11,7 +11,7 @@ from console.selectors import switch_state
 from dalle.services import generation_resume
 
 
-@require_GET
+@require_safe
 @staff_member_required
 def console_home(request: HttpRequest) -> HttpResponse:
     """How the shop is doing over a period; the figures may be up to a minute old."""
