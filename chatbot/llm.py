@@ -10,13 +10,14 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import openai
 from django.conf import settings
 
 from chatbot import answers, intents
 from chatbot.facts import FormatFact, ShopFacts  # noqa: F401  (the gateway's value objects)
+from lib.ai_costs import usage_add
 from lib.openai_client import openai_client
 
 logger = logging.getLogger(__name__)
@@ -26,12 +27,25 @@ HANDOFF_TEXT = answers.HANDOFF["en"]
 
 @dataclass(frozen=True)
 class Reply:
+    """The bot's answer, and what the provider reports about the work: the model and its
+    token usage over every round (or `cost_usd`), which lib.ai_costs prices."""
+
     text: str
     offers_handoff: bool = False
+    model: str = ""
+    usage: dict = field(default_factory=dict)
 
 
 class ChatUnavailable(Exception):
-    """The chat provider failed or timed out; the customer gets a polite fallback."""
+    """The chat provider failed or timed out; the customer gets a polite fallback.
+
+    `usage` holds what rounds before the failure used: they are billed all the same.
+    """
+
+    def __init__(self, message: str, *, model: str = "", usage: dict | None = None) -> None:
+        super().__init__(message)
+        self.model = model
+        self.usage = usage or {}
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,7 @@ class OpenAIChat:
             {"role": "system", "content": SYSTEM_PROMPT.format(facts=facts.as_prompt())},
             *history,
         ]
+        model, usage = settings.OPENAI_CHAT_MODEL, {}
         for _ in range(MAX_TOOL_ROUNDS + 1):
             try:
                 response = self.client.chat.completions.create(
@@ -103,18 +118,22 @@ class OpenAIChat:
                     user=user_ref,
                 )
             except openai.OpenAIError as error:
-                raise ChatUnavailable(str(error)) from error
+                raise ChatUnavailable(str(error), model=model, usage=usage) from error
+            model = getattr(response, "model", None) or model
+            if response.usage:
+                usage = usage_add(usage, response.usage.model_dump(exclude_none=True))
             if not response.choices:
-                raise ChatUnavailable("no choices in the response")
+                raise ChatUnavailable("no choices in the response", model=model, usage=usage)
             message = response.choices[0].message
             if not message.tool_calls:
-                return Reply(text=(message.content or "").strip() or HANDOFF_TEXT)
+                text = (message.content or "").strip() or HANDOFF_TEXT
+                return Reply(text=text, model=model, usage=usage)
             messages.append(message.model_dump(exclude_none=True))
             for call in message.tool_calls:
                 messages.append(
                     {"role": "tool", "tool_call_id": call.id, "content": _run_tool(call, tools)}
                 )
-        raise ChatUnavailable("too many tool rounds")
+        raise ChatUnavailable("too many tool rounds", model=model, usage=usage)
 
 
 def _run_tool(call, tools: OrderTools | None) -> str:
@@ -144,10 +163,16 @@ class OfflineChat:
     # Below these cosine scores a question is not understood (see tests/chatbot/questions.py).
     threshold = 0.27
     faq_threshold = 0.25
+    model = "offline-faq-1"
 
     def reply(
         self, *, history: list[dict], facts: ShopFacts, tools: OrderTools | None, user_ref: str
     ) -> Reply:
+        # Answered on this machine: it costs nothing, and says so.
+        answer = self._answer(history=history, facts=facts, tools=tools)
+        return replace(answer, model=self.model, usage={"cost_usd": 0})
+
+    def _answer(self, *, history: list[dict], facts: ShopFacts, tools: OrderTools | None) -> Reply:
         question = history[-1]["content"]
         lang = intents.language_of(question)
         found = intents.intent_of(question)

@@ -42,6 +42,10 @@ class Message(models.Model):
     in_reply_to = models.OneToOneField(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reply"
     )
+    # A bot reply's token usage and what it cost in USD millionths (lib.ai_costs): 0 for the
+    # offline bot, None when unknown; both empty for customers' and the team's messages.
+    usage = models.JSONField(default=dict, blank=True)
+    cost_microusd = models.PositiveBigIntegerField("cost (micro-USD)", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -23,6 +23,7 @@ from chatbot.llm import (
 )
 from chatbot.models import FAQ, Conversation, Message
 from dalle.models import PROMPT_MAX_LENGTH
+from lib.ai_costs import usage_cost_micros
 from products.models import Format, ShopSettings
 from products.money import format_amount
 from purchases import selectors as order_selectors
@@ -68,7 +69,7 @@ def chat_reply(*, message_id: int) -> Message | None:
         )
     except ChatUnavailable as error:
         logger.warning("Chat provider failed: %s", error)
-        reply = Reply(text=FALLBACK_TEXT, offers_handoff=True)
+        reply = Reply(text=FALLBACK_TEXT, offers_handoff=True, model=error.model, usage=error.usage)
     return _save(question, reply)
 
 
@@ -89,6 +90,8 @@ def _save(question: Message, reply: Reply) -> Message | None:
                 content=reply.text[: settings.CHATBOT_MAX_REPLY_CHARS],
                 offers_handoff=reply.offers_handoff,
                 in_reply_to=question,
+                usage=reply.usage,
+                cost_microusd=usage_cost_micros(model=reply.model, usage=reply.usage),
             )
     except IntegrityError:
         return None  # another run answered first

@@ -3,6 +3,7 @@
 Variables set in the process environment win over the file, as in python-decouple.
 """
 
+import json
 from pathlib import Path
 
 from decouple import Config, Csv, RepositoryEmpty, RepositoryEnv, UndefinedValueError
@@ -55,3 +56,17 @@ def env_first(*names: str, default: str = "") -> str:
         if value:
             return value
     return default
+
+
+def env_json(name: str, default: dict) -> dict:
+    """A JSON object; a value that is not one stops start-up with a sentence naming it."""
+    raw = _config(name, default="")
+    if not raw.strip():
+        return default
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise MissingSetting(f"{name} is not valid JSON: {error.msg} at {error.pos}.") from error
+    if not isinstance(value, dict):
+        raise MissingSetting(f'{name} must be a JSON object, like {{"key": ...}}.')
+    return value

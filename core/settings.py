@@ -16,6 +16,7 @@ from core.env import (
     env_first,
     env_float,
     env_int,
+    env_json,
     env_list,
     env_required,
     env_str,
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "purchases",
     "printlab",
     "chatbot",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -459,6 +461,18 @@ GENERATION_DAILY_LIMIT_PER_USER = env_int("GENERATION_DAILY_LIMIT_PER_USER", 25)
 GENERATION_DAILY_LIMIT_SITE = env_int("GENERATION_DAILY_LIMIT_SITE", 2000)
 # Many accounts from one address share this daily cap.
 GENERATION_DAILY_LIMIT_PER_IP = env_int("GENERATION_DAILY_LIMIT_PER_IP", 60)
+
+# What OpenAI charges, in US dollars per million tokens, per model (lib.ai_costs prices each
+# generation and chat reply from the usage the API reports). Keys: input, cached_input,
+# image_input (falls back to input), output, image_output (falls back to output), and per_image
+# (USD per picture, for models that report no tokens). OPENAI_PRICES (JSON) adds models or
+# replaces one model's prices; a model with no price has an unknown cost.
+DEFAULT_OPENAI_PRICES = {
+    "gpt-image-1": {"input": 5.0, "image_input": 10.0, "output": 40.0},
+    "gpt-image-1-mini": {"input": 2.0, "image_input": 2.5, "output": 8.0},
+    "gpt-5-mini": {"input": 0.25, "cached_input": 0.025, "output": 2.0},
+}
+OPENAI_PRICES = {**DEFAULT_OPENAI_PRICES, **env_json("OPENAI_PRICES", {})}
 
 # Shop and payments (products/, purchases/). Stripe when a secret key is set; otherwise a
 # simulated checkout marked TEST MODE drives the same fulfilment code.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("purchases/", include("purchases.urls")),
     path("lab/", include("printlab.urls")),
     path("", include("chatbot.urls")),
+    path("console/", include("console.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

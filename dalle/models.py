@@ -94,6 +94,9 @@ class GeneratedImage(models.Model):
 
     visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
     usage = models.JSONField(default=dict, blank=True)
+    # What the provider charged, in USD millionths, set when the job succeeds (lib.ai_costs):
+    # 0 for the offline painter, None when unknown (no usage reported, or no price for the model).
+    cost_microusd = models.PositiveBigIntegerField("cost (micro-USD)", null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -151,7 +151,8 @@ class OpenAIProvider:
             raw = download_image(item.url)
         else:
             raise ProviderError(ProviderError.BAD_RESPONSE, "neither b64_json nor url")
-        usage = response.usage.model_dump(exclude_none=True) if response.usage else {}
+        # Models without token usage (dall-e-3, most compatible servers) are priced per image.
+        usage = response.usage.model_dump(exclude_none=True) if response.usage else {"images": 1}
         return Picture(
             png=to_png(raw),
             model=getattr(response, "model", None) or self.model,

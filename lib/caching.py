@@ -92,3 +92,30 @@ def _reusable(request: HttpRequest, response: HttpResponse, had_csrf_secret: boo
         return False  # a new CSRF secret: its cookie goes out with this response only
     # A CSRF token on a page for every visitor would be one visitor's token for all.
     return request.user.is_authenticated or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+
+
+def cache_result(*, seconds: int) -> Callable[[Callable], Callable]:
+    """Keep what a keyword-only function returns for `seconds`, per its arguments.
+
+    For figures that may be a little old (a dashboard's aggregates): the key is the
+    function's name and the repr of its keyword arguments, so they must be values with a
+    stable repr (dates, strings, numbers). The result must pickle.
+    """
+
+    def decorator(function: Callable) -> Callable:
+        name = f"{function.__module__}.{function.__qualname__}"
+
+        @wraps(function)
+        def cached(**kwargs):
+            fingerprint = f"{name}|{sorted(kwargs.items())!r}"
+            key = "result:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
+            hit = cache.get(key)
+            if hit is not None:
+                return hit
+            result = function(**kwargs)
+            cache.set(key, result, seconds)
+            return result
+
+        return cached
+
+    return decorator

@@ -103,6 +103,8 @@ class Order(models.Model):
             models.Index(fields=["status", "-created_at"], name="order_status_recent"),
             models.Index(fields=["-updated_at"], name="order_recently_changed"),
             models.Index(fields=["customer", "-updated_at"], name="order_customer_changed"),
+            # Revenue per day on the managers' console.
+            models.Index(fields=["paid_at"], name="order_paid_at"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -359,6 +361,8 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # Refunds per day on the managers' console.
+        indexes = [models.Index(fields=["created_at"], name="refund_created")]
 
     def __str__(self) -> str:
         return f"{self.order.money(self.amount)} on order {self.order.short_id}"

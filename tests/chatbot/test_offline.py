@@ -168,3 +168,10 @@ def test_contact_forms_carry_csrf_tokens(client, demo_shop):
     """Every form on the contact page is CSRF-protected."""
     page = client.get(reverse("contact")).content.decode()
     assert page.count("csrfmiddlewaretoken") == 3
+
+
+def test_offline_replies_cost_nothing(client, demo_shop):
+    """The offline bot answers on this machine: its replies are recorded at zero cost."""
+    ask(client, "how much is a canvas?")
+    reply = Message.objects.get(role="assistant", in_reply_to__isnull=False)
+    assert reply.cost_microusd == 0

@@ -172,3 +172,42 @@ def test_context_is_the_last_messages_only(openai_chat, client, settings):
     assert len(history) == 4
     assert history[-1]["content"] == "question 3"
     assert "question 0" not in json.dumps(history)
+
+
+def with_usage(response: httpx.Response, prompt: int, cached: int, completion_tokens: int):
+    body = json.loads(response.content)
+    body["model"] = "gpt-5-mini-2025-08-07"
+    body["usage"] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": cached},
+    }
+    return httpx.Response(200, json=body)
+
+
+def test_reply_cost_adds_up_every_round(openai_chat, user_client, user, settings):
+    """A tool round and the answer: both rounds' tokens priced, cached input at its own price,
+    the dated model name found under its family's price."""
+    settings.OPENAI_PRICES = {"gpt-5-mini": {"input": 0.25, "cached_input": 0.025, "output": 2}}
+    openai_chat.side_effect = [
+        with_usage(completion(tool_calls=[tool_call("recent_orders", {})]), 1000, 800, 20),
+        with_usage(completion("You have no orders yet."), 1100, 1000, 30),
+    ]
+    ask(user_client, "where is my order?")
+    reply = Message.objects.get(role="assistant", in_reply_to__isnull=False)
+    # (1000 + 1100 − 1800 cached) × 0.25 + 1800 × 0.025 + (20 + 30) × 2 = 75 + 45 + 100
+    assert reply.cost_microusd == 220
+    assert reply.usage["prompt_tokens"] == 2100
+
+
+def test_failed_reply_still_records_the_rounds_it_used(openai_chat, client, settings):
+    """The model asks for tools until the round limit: the fallback carries what was billed."""
+    settings.OPENAI_PRICES = {"gpt-5-mini": {"input": 1, "output": 1}}
+    openai_chat.mock(
+        return_value=with_usage(completion(tool_calls=[tool_call("recent_orders", {})]), 10, 0, 5)
+    )
+    ask(client, "where is my order?")
+    reply = Message.objects.get(role="assistant", in_reply_to__isnull=False)
+    assert "Sorry, I can't answer right now" in reply.content
+    assert reply.cost_microusd == 4 * 15  # four rounds of 10 + 5 tokens at $1 per million

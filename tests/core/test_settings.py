@@ -34,3 +34,21 @@ def test_no_pending_migrations():
     """Every model change has its migration."""
     result = manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("{not json", "OPENAI_PRICES is not valid JSON"), ("[1, 2]", "must be a JSON object")],
+)
+def test_a_price_table_that_is_not_a_json_object_stops_start_up(value, says):
+    result = manage("check", env=process_env(OPENAI_PRICES=value))
+    assert result.returncode != 0
+    assert says in result.stderr
+
+
+def test_the_price_table_adds_to_the_defaults():
+    env = process_env(OPENAI_PRICES='{"my-image-model": {"input": 1, "output": 2}}')
+    code = "from django.conf import settings; print(sorted(settings.OPENAI_PRICES))"
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "'gpt-5-mini'" in result.stdout and "'my-image-model'" in result.stdout

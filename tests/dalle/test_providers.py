@@ -320,3 +320,55 @@ def test_jobs_queued_behind_a_billing_refusal_are_held_then_resumed(
     statuses = [GeneratedImage.objects.get(pk=job.pk).status for job in jobs]
     assert statuses == [Status.FAILED, Status.SUCCEEDED, Status.SUCCEEDED]
     assert route.call_count == 3
+
+
+def test_finished_job_records_its_cost_from_the_reported_usage(
+    openai_api, job, run_tasks, settings
+):
+    """Text and image tokens in, image tokens out, priced with OPENAI_PRICES (USD per million)."""
+    settings.OPENAI_PRICES = {"gpt-image-2": {"input": 5, "image_input": 10, "output": 40}}
+    answer = b64_image()
+    answer["usage"] = {
+        "input_tokens": 50,
+        "input_tokens_details": {"text_tokens": 40, "image_tokens": 10},
+        "output_tokens": 1056,
+        "total_tokens": 1106,
+    }
+    openai_api.post(GENERATIONS).mock(return_value=httpx.Response(200, json=answer))
+    run_tasks()
+    job.refresh_from_db()
+    assert job.status == Status.SUCCEEDED
+    assert job.cost_microusd == 40 * 5 + 10 * 10 + 1056 * 40  # 42,540 micro-USD: $0.04254
+
+
+def test_a_model_without_a_price_has_an_unknown_cost(openai_api, job, run_tasks, settings):
+    settings.OPENAI_PRICES = {}
+    openai_api.post(GENERATIONS).mock(return_value=httpx.Response(200, json=b64_image()))
+    run_tasks()
+    job.refresh_from_db()
+    assert job.status == Status.SUCCEEDED
+    assert job.cost_microusd is None
+
+
+def test_offline_painter_costs_nothing(
+    user, django_capture_on_commit_callbacks, run_tasks, settings
+):
+    settings.IMAGE_PROVIDER = "offline"
+    with django_capture_on_commit_callbacks(execute=True):
+        image = services.generation_request(user=user, prompt="A cat in a hat", size="1024x1024")
+    run_tasks()
+    image.refresh_from_db()
+    assert image.status == Status.SUCCEEDED
+    assert image.cost_microusd == 0
+
+
+def test_an_answer_without_usage_is_priced_per_image(openai_api, job, run_tasks, settings):
+    """A compatible server that reports no tokens: the model's per-image price applies."""
+    settings.OPENAI_PRICES = {"gpt-image-2": {"per_image": 0.011}}
+    answer = b64_image()
+    del answer["usage"]
+    openai_api.post(GENERATIONS).mock(return_value=httpx.Response(200, json=answer))
+    run_tasks()
+    job.refresh_from_db()
+    assert job.usage == {"images": 1}
+    assert job.cost_microusd == 11_000
