@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "products",
     "purchases",
     "chatbot",
+    "gallery",
 ]
 
 MIDDLEWARE = [
@@ -423,6 +424,9 @@ if PAYMENT_GATEWAY == "stripe" and not DEBUG and not STRIPE_WEBHOOK_SECRET:
 CHECKOUT_EXPIRES_MINUTES = env_int("CHECKOUT_EXPIRES_MINUTES", 60)
 # Seconds an anonymous shop page stays cached (changes drop it at once with Redis).
 SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 10)
+# Seconds a gallery page (home, Explore, a creator's page) stays cached: how long other
+# people's likes take to show. Sharing, hiding or deleting an image shows at once.
+GALLERY_CACHE_SECONDS = env_int("GALLERY_CACHE_SECONDS", 5)
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 # Seconds an order table stays cached (its key changes with any order change anyway).
 ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)

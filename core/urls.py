@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("products.urls")),
     path("purchases/", include("purchases.urls")),
     path("", include("chatbot.urls")),
+    path("", include("gallery.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,8 @@ from django.urls import reverse
 from lib.storages import private_storage
 
 PROMPT_MAX_LENGTH = 1000
+# The one rule for being seen by everyone (the gallery, the shop, creators' pages).
+PUBLIC = models.Q(visibility="public", status="succeeded")
 
 
 class GeneratedImage(models.Model):
@@ -84,6 +86,20 @@ class GeneratedImage(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="image_owner_recent"),
             models.Index(fields=["status", "started_at"], name="image_status_started"),
+            # Explore and creators' pages: public images newest first, in index order.
+            models.Index(
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="image_public_recent",
+                condition=PUBLIC,
+            ),
+            models.Index(
+                "owner",
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="image_owner_public_recent",
+                condition=PUBLIC,
+            ),
         ]
         constraints = [
             models.CheckConstraint(

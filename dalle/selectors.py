@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dalle.models import GeneratedImage
+from dalle.models import PUBLIC, GeneratedImage
 
 DAY = timedelta(hours=24)
 
@@ -25,13 +25,18 @@ def allowance_of(*, user) -> Allowance:
     return Allowance(used=used, limit=settings.GENERATION_DAILY_LIMIT_PER_USER)
 
 
+def public_images() -> QuerySet[GeneratedImage]:
+    """Finished public images, newest first (a partial index): what everyone may see."""
+    return GeneratedImage.objects.filter(PUBLIC).order_by("-created_at", "-id")
+
+
 def images_of(*, user) -> QuerySet[GeneratedImage]:
     return GeneratedImage.objects.filter(owner=user).order_by("-created_at", "-id")
 
 
 def image_visible_to(*, user, public_id) -> GeneratedImage:
     """The owner sees their images; others see public ones; anything else is a 404."""
-    visible = Q(visibility=GeneratedImage.Visibility.PUBLIC, status=GeneratedImage.Status.SUCCEEDED)
+    visible = PUBLIC
     if user.is_authenticated:
         visible |= Q(owner=user)
     image = GeneratedImage.objects.filter(visible, public_id=public_id).first()
