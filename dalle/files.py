@@ -46,6 +46,19 @@ def image_files_unpublish(*, image: GeneratedImage) -> None:
         logger.exception("Could not delete the public thumbnail %s", name)
 
 
+def image_files_delete(original: str, preview: str, thumbnail: str) -> None:
+    """Remove a deleted image's files; one that is already gone is no error."""
+    for storage, name in ((private_storage(), original), (private_storage(), preview)) + (
+        (default_storage, thumbnail),
+    ):
+        if not name:
+            continue
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete the file %s of a deleted image", name)
+
+
 def _copy(source, name: str, target, key: str) -> str:
     with source.open(name, "rb") as handle:
         return target.save(key, ContentFile(handle.read()))

@@ -7,9 +7,14 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 
+from dalle.painter import STYLES
 from lib.storages import private_storage
 
 PROMPT_MAX_LENGTH = 1000
+# "": the prompt's own words decide the look; otherwise one of the painter's style presets.
+STYLE_CHOICES = [("", "Just my words")] + [
+    (key, label) for key, label in STYLES.items() if key != "none"
+]
 # The one rule for being seen by everyone (the gallery, the shop, creators' pages).
 PUBLIC = models.Q(visibility="public", status="succeeded")
 
@@ -53,6 +58,12 @@ class GeneratedImage(models.Model):
         validators=[MinLengthValidator(1), MaxLengthValidator(PROMPT_MAX_LENGTH)]
     )
     size = models.CharField(max_length=16, choices=Size, default=Size.SQUARE)
+    style = models.CharField(max_length=16, choices=STYLE_CHOICES, default="", blank=True)
+    # The public image whose prompt this one took ("Use this prompt"); kept when that one is
+    # deleted as None, so a remix never keeps a private picture reachable.
+    remix_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="remixes"
+    )
     provider = models.CharField(max_length=32)
     model = models.CharField(max_length=100, blank=True)
     quality = models.CharField(max_length=16, blank=True)
@@ -76,6 +87,9 @@ class GeneratedImage(models.Model):
 
     visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
     usage = models.JSONField(default=dict, blank=True)
+
+    # Deleted by its owner while orders still need its files: gone from every page but theirs.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -137,6 +151,10 @@ class GeneratedImage(models.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in self.PENDING
 
     @property
     def is_offline(self) -> bool:

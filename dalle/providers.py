@@ -106,6 +106,25 @@ def _retry_after(response: httpx2.Response) -> float | None:
     return None
 
 
+# What a style preset adds to the prompt sent to OpenAI (the offline painter renders the style).
+STYLE_PROMPTS = {
+    "watercolor": "as a watercolour painting, soft bleeding edges and paper texture",
+    "oil": "as an oil painting with visible brush strokes and rich impasto texture",
+    "woodblock": "as a Japanese woodblock print, flat colours and bold outlines",
+    "anime": "in anime style, clean line art and cel shading",
+    "photo": "as a photograph, natural light, realistic detail, shallow depth of field",
+    "pixel": "as pixel art, a coarse grid of pixels and a small palette",
+    "line": "as a line drawing in ink on white paper",
+    "3d": "as a 3D render, soft global illumination and smooth materials",
+}
+
+
+def styled_prompt(prompt: str, style: str) -> str:
+    """The prompt with the chosen style preset's words after it ("" leaves it as it is)."""
+    suffix = STYLE_PROMPTS.get(style)
+    return f"{prompt.rstrip().rstrip('.')}, {suffix}" if suffix else prompt
+
+
 class OpenAIProvider:
     """OpenAI's image API through the official client, or any compatible server."""
 
@@ -117,11 +136,11 @@ class OpenAIProvider:
         self.model = settings.OPENAI_IMAGE_MODEL
         self.quality = settings.OPENAI_IMAGE_QUALITY
 
-    def generate(self, *, prompt: str, size: str, user_ref: str) -> Picture:
+    def generate(self, *, prompt: str, size: str, user_ref: str, style: str = "") -> Picture:
         try:
             response = self.client.images.generate(
                 model=self.model,
-                prompt=prompt,
+                prompt=styled_prompt(prompt, style),
                 size=size,
                 quality=self.quality,
                 n=1,

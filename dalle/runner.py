@@ -33,7 +33,10 @@ def generation_run(*, image_id: int) -> datetime | None:
         return None
     try:
         picture = get_provider().generate(
-            prompt=image.prompt, size=image.size, user_ref=f"aigallery-user-{image.owner_id}"
+            prompt=image.prompt,
+            size=image.size,
+            style=image.style,
+            user_ref=f"aigallery-user-{image.owner_id}",
         )
         stored = _store(image, picture)
     except ProviderError as error:

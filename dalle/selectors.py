@@ -30,23 +30,36 @@ def public_images() -> QuerySet[GeneratedImage]:
     return GeneratedImage.objects.filter(PUBLIC).order_by("-created_at", "-id")
 
 
+def public_image(*, public_id) -> GeneratedImage:
+    """A public image, for anyone (to like, to remix); anything else is a 404."""
+    image = GeneratedImage.objects.filter(PUBLIC, public_id=public_id).first()
+    if image is None:
+        raise Http404("No such image")
+    return image
+
+
 def images_of(*, user) -> QuerySet[GeneratedImage]:
-    return GeneratedImage.objects.filter(owner=user).order_by("-created_at", "-id")
+    """The owner's images, newest first, but not those they deleted (kept for orders)."""
+    return GeneratedImage.objects.filter(owner=user, removed_at=None).order_by("-created_at", "-id")
 
 
 def image_visible_to(*, user, public_id) -> GeneratedImage:
     """The owner sees their images; others see public ones; anything else is a 404."""
     visible = PUBLIC
     if user.is_authenticated:
-        visible |= Q(owner=user)
-    image = GeneratedImage.objects.filter(visible, public_id=public_id).first()
+        visible |= Q(owner=user, removed_at=None)
+    image = (
+        GeneratedImage.objects.filter(visible, public_id=public_id)
+        .select_related("owner", "remix_of__owner")
+        .first()
+    )
     if image is None:
         raise Http404("No such image")
     return image
 
 
 def image_owned_by(*, user, public_id) -> GeneratedImage:
-    image = GeneratedImage.objects.filter(owner=user, public_id=public_id).first()
+    image = GeneratedImage.objects.filter(owner=user, removed_at=None, public_id=public_id).first()
     if image is None:
         raise Http404("No such image")
     return image
@@ -58,7 +71,8 @@ def image_files_for(*, user, public_id) -> GeneratedImage:
         public_id=public_id, status=GeneratedImage.Status.SUCCEEDED
     ).first()
     if image is None or not (
-        user.is_authenticated and (user.is_staff or image.owner_id == user.pk)
+        user.is_authenticated
+        and (user.is_staff or (image.owner_id == user.pk and image.removed_at is None))
     ):
         raise Http404("No such image")
     return image

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dalle import tasks
-from dalle.files import image_files_publish, image_files_unpublish
+from dalle.files import image_files_delete, image_files_publish, image_files_unpublish
 from dalle.lifecycle import (  # noqa: F401  (the services' public names)
     UNAVAILABLE_MESSAGE,
     USER_MESSAGES,
@@ -20,7 +20,7 @@ from dalle.lifecycle import (  # noqa: F401  (the services' public names)
     generation_switch_on,
     image_transition,
 )
-from dalle.models import GeneratedImage, ImageEvent
+from dalle.models import PUBLIC, GeneratedImage, ImageEvent
 from dalle.providers import provider_identity
 from dalle.selectors import DAY, Allowance, allowance_of
 from lib.throttle import count_add, count_get
@@ -45,6 +45,7 @@ class GenerationRefused(Exception):
         self.code = code
 
 
+REMIX_NOT_PUBLIC = "This image is not public (any more), so its prompt cannot be remixed."
 UNVERIFIED_MESSAGE = (
     "Please confirm your e-mail address first: follow the link we sent you when you signed up."
 )
@@ -68,15 +69,24 @@ def allowance_for(user: User) -> Allowance:
 
 @transaction.atomic
 def generation_request(
-    *, user: User, prompt: str, size: str, client_ip: str = ""
+    *,
+    user: User,
+    prompt: str,
+    size: str,
+    style: str = "",
+    remix_of: GeneratedImage | None = None,
+    client_ip: str = "",
 ) -> GeneratedImage:
     """Queue a generation if the switch and the daily limits allow it; never waits for it.
 
     A verified e-mail comes first, so that new accounts cannot multiply the daily allowance,
-    and all accounts from one client address share GENERATION_DAILY_LIMIT_PER_IP.
+    and all accounts from one client address share GENERATION_DAILY_LIMIT_PER_IP. A remix
+    takes the prompt of a public image and records it; a private image cannot be remixed.
     """
     if settings.ACCOUNT_EMAIL_VERIFICATION != "none" and not user.email_verified:
         raise GenerationRefused(UNVERIFIED_MESSAGE, code="email_unverified")
+    if remix_of is not None and not GeneratedImage.objects.filter(PUBLIC, pk=remix_of.pk).exists():
+        raise GenerationRefused(REMIX_NOT_PUBLIC, code="remix_not_public")
     if generation_paused():
         raise GenerationRefused(UNAVAILABLE_MESSAGE)
     if client_ip and count_get(scope="generations", ident=client_ip) >= (
@@ -104,7 +114,14 @@ def generation_request(
         )
     provider, model, quality = provider_identity()
     image = GeneratedImage(
-        owner=user, prompt=prompt, size=size, provider=provider, model=model, quality=quality
+        owner=user,
+        prompt=prompt,
+        size=size,
+        style=style,
+        remix_of=remix_of,
+        provider=provider,
+        model=model,
+        quality=quality,
     )
     # Field checks here; uniqueness and the prompt-length constraint are the database's job.
     image.full_clean(validate_unique=False, validate_constraints=False)
@@ -135,6 +152,24 @@ def image_set_visibility(*, image: GeneratedImage, visibility: str) -> Generated
     else:
         image_files_unpublish(image=image)
     return image
+
+
+def image_remove(*, image: GeneratedImage) -> GeneratedImage:
+    """Deleted by its owner while orders still need its files: private, and off their pages."""
+    image.removed_at = timezone.now()
+    image.visibility = GeneratedImage.Visibility.PRIVATE
+    image.save(update_fields=["removed_at", "visibility"])
+    image_files_unpublish(image=image)
+    return image
+
+
+def image_delete(*, image: GeneratedImage) -> None:
+    """Delete the image and its events; its files go once the deletion is committed."""
+    if image.is_pending:
+        raise TransitionNotAllowed("An image that is being painted cannot be deleted yet.")
+    files = (image.image.name, image.preview.name, image.thumbnail.name)
+    image.delete()
+    transaction.on_commit(lambda: image_files_delete(*files))
 
 
 @transaction.atomic

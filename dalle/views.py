@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,20 +27,51 @@ def _refusal_text(refusal: services.GenerationRefused) -> str:
     )
 
 
+# What the page answers when a request is refused, by the refusal's code.
+REFUSAL_STATUS = {"remix_not_public": 400, "prompt_blocked": 400}
+
+
+def _remix_source(public_id) -> GeneratedImage | None:
+    """The public image a "Use this prompt" link names; None when it is not public."""
+    try:
+        return selectors.public_image(public_id=public_id) if public_id else None
+    except (Http404, ValidationError, ValueError):
+        return None
+
+
 @login_required
 def image_create(request: HttpRequest) -> HttpResponse:
-    form = PromptForm(request.POST or None)
+    """Create: a prompt, a style preset and a size; "Use this prompt" fills it from a public
+    image (`?remix=<id>`), and the new image records that remix."""
+    asked = request.POST.get("remix_of") or request.GET.get("remix")
+    remix = _remix_source(asked)
+    if asked and remix is None and request.method != "POST":
+        raise Http404("This image is not public, so it cannot be remixed.")
+    initial = {}
+    if remix is not None:
+        initial = {"prompt": remix.prompt, "style": remix.style, "size": remix.size}
+        initial["remix_of"] = remix.public_id
+    form = PromptForm(request.POST or None, initial=initial)
     # Counted only when a page is rendered, not on the successful POST.
-    context = {"form": form, "allowance": lambda: selectors.allowance_of(user=request.user)}
+    context = {
+        "form": form,
+        "remix": remix,
+        "allowance": lambda: selectors.allowance_of(user=request.user),
+    }
     if request.method != "POST":
         return render(request, "dalle/create.html", context)
     if not form.is_valid():
+        return render(request, "dalle/create.html", context, status=400)
+    if form.cleaned_data["remix_of"] and remix is None:
+        form.add_error(None, services.REMIX_NOT_PUBLIC)
         return render(request, "dalle/create.html", context, status=400)
     try:
         image = services.generation_request(
             user=request.user,
             prompt=form.cleaned_data["prompt"],
             size=form.cleaned_data["size"],
+            style=form.cleaned_data["style"],
+            remix_of=remix,
             client_ip=client_ip(request),
         )
     except services.GenerationRefused as refusal:
@@ -47,7 +79,8 @@ def image_create(request: HttpRequest) -> HttpResponse:
             messages.info(request, refusal.message)
             return redirect("email_verify_pending")
         form.add_error(None, _refusal_text(refusal))
-        return render(request, "dalle/create.html", context, status=429)
+        status = REFUSAL_STATUS.get(refusal.code, 429)
+        return render(request, "dalle/create.html", context, status=status)
     return redirect(image)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -231,3 +231,46 @@ def creator_of(*, username: str) -> Creator:
 def creator_page(*, creator: User, number, viewer) -> Page:
     page = page_of(_card_rows().filter(owner=creator), number, PAGE_SIZE)
     return replace(page, object_list=_cards(page.object_list, viewer=viewer))
+
+
+@dataclass(frozen=True)
+class ImageSocial:
+    """What an image's page shows around it: its likes, the viewer's, its remix lineage."""
+
+    likes: int
+    liked: bool
+    remixes: int
+    remixed_from: GeneratedImage | None  # the public original; None when there is none
+    remixed_from_private: bool  # it was remixed from an image that is no longer public
+
+
+def image_social(*, image: GeneratedImage, viewer) -> ImageSocial:
+    """In one query: the likes, whether the viewer liked it, and how often it was remixed."""
+    likes = Like.objects.filter(image=OuterRef("pk")).order_by()
+    remixes = GeneratedImage.objects.filter(
+        remix_of=OuterRef("pk"), status=GeneratedImage.Status.SUCCEEDED
+    ).order_by()
+    liked = Exists(likes.filter(user=viewer.pk)) if viewer.is_authenticated else Value(False)
+    row = (
+        GeneratedImage.objects.filter(pk=image.pk)
+        .annotate(
+            like_total=Coalesce(
+                Subquery(likes.values("image").annotate(n=Count("pk")).values("n")), 0
+            ),
+            remix_total=Coalesce(
+                Subquery(remixes.values("remix_of").annotate(n=Count("pk")).values("n")), 0
+            ),
+            viewer_liked=liked,
+        )
+        .values("like_total", "remix_total", "viewer_liked")
+        .first()
+    ) or {}
+    original = image.remix_of if image.remix_of_id else None
+    public_original = original if original is not None and original.is_public else None
+    return ImageSocial(
+        likes=row.get("like_total", 0),
+        liked=bool(row.get("viewer_liked")),
+        remixes=row.get("remix_total", 0),
+        remixed_from=public_original,
+        remixed_from_private=original is not None and public_original is None,
+    )

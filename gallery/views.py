@@ -1,9 +1,15 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from gallery import selectors
+from dalle import selectors as dalle_selectors
+from gallery import selectors, services
 from gallery.cache import gallery_cache_seconds, gallery_state
 from lib.caching import cache_per_viewer
 
@@ -57,3 +63,48 @@ def creator(request: HttpRequest, username: str) -> HttpResponse:
     if request.htmx:
         return render(request, "gallery/creator.html#cards", context)
     return render(request, "gallery/creator.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
+    return next_url if next_url and allowed else ""
+
+
+@require_POST
+def image_like(request: HttpRequest, public_id) -> HttpResponse:
+    """Like (like=1) or unlike (like=0) a public image; back where the click was."""
+    image = dalle_selectors.public_image(public_id=public_id)
+    next_url = _safe_next(request) or image.get_absolute_url()
+    if not request.user.is_authenticated:
+        login = redirect_to_login(next_url)
+        return HttpResponseClientRedirect(login.url) if request.htmx else login
+    state = services.like_set(
+        user=request.user, image=image, liked=request.POST.get("like", "1") != "0"
+    )
+    if request.htmx:
+        context = {"image": image, "likes": state.likes, "liked": state.liked, "next": next_url}
+        return render(request, "gallery/_like.html", context)
+    return redirect(next_url)
+
+
+@login_required
+def image_delete(request: HttpRequest, public_id) -> HttpResponse:
+    """Asks first (a page of its own, no JavaScript needed), then deletes or hides."""
+    image = dalle_selectors.image_owned_by(user=request.user, public_id=public_id)
+    if request.method != "POST":
+        return render(request, "gallery/delete.html", {"image": image})
+    try:
+        outcome = services.image_delete_or_hide(image=image)
+    except services.DeleteRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(image)
+    if outcome == services.HIDDEN:
+        messages.success(
+            request,
+            "Someone has ordered this image, so it is hidden instead of deleted: no one sees it "
+            "any more, and their order keeps its files.",
+        )
+    else:
+        messages.success(request, "The image is deleted.")
+    return redirect("image_list")

@@ -45,10 +45,15 @@ def shop_products(*, query: str = "") -> QuerySet[Product]:
 
 
 def product_visible_to(*, user, slug: str) -> Product:
-    """Public products for everyone; a product of a private image for its owner only."""
+    """Public products for everyone; a product of a private image for its owner only (not
+    once they deleted the image: it stays only for the orders that need it)."""
     visible = Q(is_listed=True)
     if user.is_authenticated:
-        visible |= Q(image__owner=user, image__status=GeneratedImage.Status.SUCCEEDED)
+        visible |= Q(
+            image__owner=user,
+            image__status=GeneratedImage.Status.SUCCEEDED,
+            image__removed_at=None,
+        )
     product = Product.objects.filter(visible, slug=slug).select_related("image").first()
     if product is None:
         raise Http404("No such product")
