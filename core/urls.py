@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dalle.urls")),
     path("", include("products.urls")),
     path("purchases/", include("purchases.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("chatbot.urls")),
     path("", include("gallery.urls")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,10 @@ from django import forms
 from django.templatetags.static import static
 
 from dalle.models import PROMPT_MAX_LENGTH, STYLE_CHOICES, GeneratedImage
+from dalle.services import MAX_VARIATIONS
+
+COUNT_CHOICES = [(1, "1 image")] + [(n, f"{n} variations") for n in range(2, MAX_VARIATIONS + 1)]
+COUNT_ERRORS = {"invalid_choice": f"Ask for one to {MAX_VARIATIONS} images at a time."}
 
 
 def style_sample(style: str) -> str:
@@ -46,5 +50,21 @@ class PromptForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the styles shown."},
     )
     size = forms.ChoiceField(choices=GeneratedImage.Size, initial=GeneratedImage.Size.SQUARE)
+    count = forms.TypedChoiceField(
+        choices=COUNT_CHOICES,
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+        label="How many",
+        help_text="Each image counts against your daily images.",
+        error_messages=COUNT_ERRORS,
+    )
     # The public image whose prompt this is ("Use this prompt"), recorded as a remix.
     remix_of = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class AgainForm(forms.Form):
+    """ "Regenerate" (one) or "Variations of this" (one to four) of one's own image."""
+
+    count = forms.TypedChoiceField(choices=COUNT_CHOICES, coerce=int, error_messages=COUNT_ERRORS)

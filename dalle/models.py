@@ -88,8 +88,16 @@ class GeneratedImage(models.Model):
     visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
     usage = models.JSONField(default=dict, blank=True)
 
+    # Images asked for in one request (variations) share a batch; `variant` makes each differ
+    # (0: the picture the prompt alone gives, the same every time with the offline painter).
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    variant = models.PositiveIntegerField(default=0)
+
     # Deleted by its owner while orders still need its files: gone from every page but theirs.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by a moderator: private, and it cannot be shared again; the owner is told why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -175,6 +183,30 @@ class ImageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class BlockedWord(models.Model):
+    """A word that managers do not accept in prompts: a request with it is refused at once,
+    before any provider sees it."""
+
+    word = models.CharField(
+        max_length=60,
+        unique=True,
+        help_text="In any letter case. A word in Latin letters matches as a whole word (or its "
+        "plural); a word in another script (Korean, where particles attach) matches anywhere.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why, for other managers.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+    def save(self, *args, **kwargs) -> None:
+        self.word = " ".join(self.word.split()).casefold()
+        super().save(*args, **kwargs)
 
 
 class GenerationSwitch(models.Model):

@@ -136,7 +136,12 @@ class OpenAIProvider:
         self.model = settings.OPENAI_IMAGE_MODEL
         self.quality = settings.OPENAI_IMAGE_QUALITY
 
-    def generate(self, *, prompt: str, size: str, user_ref: str, style: str = "") -> Picture:
+    def generate(
+        self, *, prompt: str, size: str, user_ref: str, style: str = "", variant: int = 0
+    ) -> Picture:
+        """One image per call: a request for several (variations) runs one job, one call, each,
+        so each counts, retries and fails on its own; `variant` needs nothing here, as every
+        call paints anew."""
         try:
             response = self.client.images.generate(
                 model=self.model,
@@ -222,9 +227,11 @@ class OfflineProvider:
     name = "offline"
     model = "offline-painter-1"
 
-    def generate(self, *, prompt: str, size: str, user_ref: str, style: str = "") -> Picture:
+    def generate(
+        self, *, prompt: str, size: str, user_ref: str, style: str = "", variant: int = 0
+    ) -> Picture:
         width, height = (int(part) for part in size.split("x"))
-        image = paint(prompt, width, height, style)
+        image = paint(prompt, width, height, style, variant)
         out = io.BytesIO()
         image.save(out, "PNG", optimize=False, compress_level=6)
         return Picture(png=out.getvalue(), model=self.model, usage={"images": 1, "cost_usd": 0})

@@ -36,6 +36,7 @@ def generation_run(*, image_id: int) -> datetime | None:
             prompt=image.prompt,
             size=image.size,
             style=image.style,
+            variant=image.variant,
             user_ref=f"aigallery-user-{image.owner_id}",
         )
         stored = _store(image, picture)

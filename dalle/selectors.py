@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -6,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dalle.models import PUBLIC, GeneratedImage
+from dalle.models import PUBLIC, BlockedWord, GeneratedImage
 
 DAY = timedelta(hours=24)
 
@@ -86,3 +87,26 @@ def image_preview_for(*, user, public_id) -> GeneratedImage:
             raise Http404("No such image")
         return image
     return image_visible_to(user=user, public_id=public_id)
+
+
+def blocked_word_in(prompt: str) -> str:
+    """The first word of the managers' list that the prompt uses, or ""."""
+    text = prompt.casefold()
+    for word in BlockedWord.objects.values_list("word", flat=True):
+        if word.isascii():
+            if re.search(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", text):
+                return word
+        elif word in text:
+            return word
+    return ""
+
+
+def batch_of(*, image: GeneratedImage) -> list[GeneratedImage]:
+    """The images asked for together with this one (variations), in the order they were made."""
+    if image.batch is None:
+        return []
+    return list(
+        GeneratedImage.objects.filter(
+            batch=image.batch, owner=image.owner_id, removed_at=None
+        ).order_by("created_at", "id")
+    )

@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from dalle import selectors as dalle_selectors
 from gallery import selectors, services
 from gallery.cache import gallery_cache_seconds, gallery_state
+from gallery.forms import ReportForm
 from lib.caching import cache_per_viewer
 
 
@@ -108,3 +109,26 @@ def image_delete(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, "The image is deleted.")
     return redirect("image_list")
+
+
+@login_required
+def image_report(request: HttpRequest, public_id) -> HttpResponse:
+    """Report a public image to the moderators, with a reason."""
+    image = dalle_selectors.public_image(public_id=public_id)
+    form = ReportForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "gallery/report.html", {"image": image, "form": form})
+    if not form.is_valid():
+        return render(request, "gallery/report.html", {"image": image, "form": form}, status=400)
+    try:
+        services.report_create(
+            reporter=request.user,
+            image=image,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except services.ReportRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(image)
+    messages.success(request, "Thank you. A moderator will look at this image soon.")
+    return redirect(image)
