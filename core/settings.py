@@ -483,3 +483,6 @@ CHATBOT_RATE_LIMIT_PER_IP = env_int("CHATBOT_RATE_LIMIT_PER_IP", 60)
 
 DEMO_MANAGER_USERNAME = env_str("DEMO_MANAGER_USERNAME", "manager")
 DEMO_MANAGER_PASSWORD = env_str("DEMO_MANAGER_PASSWORD")
+# `ensure_demo_data` (run by `make run`) seeds a demo gallery: three creators, two dozen artworks,
+# remixes and likes. On by default in development, off in production.
+DEMO_GALLERY = env_bool("DEMO_GALLERY", DEBUG)

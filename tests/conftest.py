@@ -24,6 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, and media written to a fresh folder per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DEMO_GALLERY = False  # ensure_demo_data paints two dozen images only when asked
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.STORAGES = {
