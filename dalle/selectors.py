@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -32,8 +33,12 @@ def public_images() -> QuerySet[GeneratedImage]:
 
 
 def public_image(*, public_id) -> GeneratedImage:
-    """A public image, for anyone (to like, to remix); anything else is a 404."""
-    image = GeneratedImage.objects.filter(PUBLIC, public_id=public_id).first()
+    """A public image, for anyone (to like, to remix); anything else (a malformed id too)
+    is a 404."""
+    try:
+        image = GeneratedImage.objects.filter(PUBLIC, public_id=public_id).first()
+    except (ValidationError, ValueError):
+        image = None
     if image is None:
         raise Http404("No such image")
     return image

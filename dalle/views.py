@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +34,7 @@ def _remix_source(public_id) -> GeneratedImage | None:
     """The public image a "Use this prompt" link names; None when it is not public."""
     try:
         return selectors.public_image(public_id=public_id) if public_id else None
-    except (Http404, ValidationError, ValueError):
+    except Http404:
         return None
 
 
