@@ -43,9 +43,9 @@ def test_explore_lists_cards_for_anyone(client):
 
 def test_explore_tabs_search_and_pages(client):
     """`tab=today` ranks by today's likes; `q` searches; `page` pages without a count."""
-    liked = ImageFactory(prompt="A loved harbour", visibility=Public)
+    liked = ProductFactory(image__prompt="A loved harbour").image
     LikeFactory(image=liked)
-    ImageFactory(prompt="Ignored", visibility=Public)
+    ProductFactory(image__prompt="Ignored")
     today = client.get("/api/v1/explore/", {"tab": "today"}).json()["results"]
     assert [card["prompt"] for card in today] == ["A loved harbour"]
     assert today[0]["window_likes"] == 1
