@@ -15,9 +15,10 @@ RUN DEBUG=False DJANGO_SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build \
     python manage.py collectstatic --no-input
 
 FROM python:3.12-slim-bookworm AS app
-# ca-certificates: openai 3.x and stripe verify TLS against the system store. No compilers here.
+# ca-certificates: openai 3.x and stripe verify TLS against the system store. fonts-nanum: receipt
+# PDFs print Hangul names and addresses (lib/receipts.py). No compilers here.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates \
+    && apt-get install -y --no-install-recommends ca-certificates fonts-nanum \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 app
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 DEBUG=False

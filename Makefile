@@ -47,16 +47,18 @@ worker: $(VENV)/.runtime
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); the stack test runs
 # Debian's Nginx and validates docker-compose.yml with Debian's docker-compose (no engine
-# needed). Installed when missing and this machine can (root or sudo, apt).
-SYSTEM_PACKAGES = chromium:/usr/bin/chromium nginx:/usr/sbin/nginx docker-compose:/usr/bin/docker-compose
+# needed); receipt PDFs print Hangul with Nanum Gothic. Installed when missing and this machine
+# can (root or sudo, apt). Each entry is package:a-file-it-installs.
+SYSTEM_PACKAGES = chromium:/usr/bin/chromium nginx:/usr/sbin/nginx docker-compose:/usr/bin/docker-compose \
+	fonts-nanum:/usr/share/fonts/truetype/nanum/NanumGothic.ttf
 system-deps:
 	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
-		[ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \
+		[ -e "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then sudo=""; \
 		elif command -v sudo >/dev/null && sudo -n true 2>/dev/null && command -v apt-get >/dev/null; then sudo="sudo"; \
-		else echo "Missing system packages:$$missing. Install them (Debian: apt-get install$$missing) for the browser and stack tests."; exit 0; fi; \
-		echo "Installing$$missing for the browser and stack tests"; \
+		else echo "Missing system packages:$$missing. Install them (Debian: apt-get install$$missing) for the browser, stack and receipt tests."; exit 0; fi; \
+		echo "Installing$$missing for the browser, stack and receipt tests"; \
 		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
@@ -74,6 +76,7 @@ test: $(VENV)/.dev system-deps lint
 bench: $(VENV)/.dev
 	$(PY) bench/pages.py
 	$(PY) bench/generation.py
+	$(PY) bench/image_weight.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test_db.sqlite3*

@@ -36,16 +36,29 @@ from bench.common import (  # noqa: E402
 
 
 def slow_openai(sleep: float, png: bytes) -> tuple[ThreadingHTTPServer, list[float]]:
+    """An OpenAI-compatible images server that answers after `sleep` seconds.
+
+    `server.in_flight` is the number of requests it is holding now, `server.peak` the most
+    it held at once.
+    """
     calls: list[float] = []
     body = json.dumps(
         {"created": 1, "data": [{"b64_json": base64.b64encode(png).decode()}]}
     ).encode()
+    lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             calls.append(time.time())
-            time.sleep(sleep)
+            with lock:
+                server.in_flight += 1
+                server.peak = max(server.peak, server.in_flight)
+            try:
+                time.sleep(sleep)
+            finally:
+                with lock:
+                    server.in_flight -= 1
             try:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -58,8 +71,12 @@ def slow_openai(sleep: float, png: bytes) -> tuple[ThreadingHTTPServer, list[flo
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 256  # hundreds of workers connect at once
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
+    server.in_flight = server.peak = 0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, calls
 

@@ -22,9 +22,10 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from dalle.imaging import make_thumbnail  # noqa: E402
+from dalle.imaging import make_sizes, make_thumbnail  # noqa: E402
 from dalle.models import GeneratedImage  # noqa: E402
 from dalle.providers import OfflineProvider  # noqa: E402
+from lib.storages import private_storage  # noqa: E402
 from products.models import Format, Product, ShopSettings  # noqa: E402
 from products.money import to_minor  # noqa: E402
 from purchases.models import Order  # noqa: E402
@@ -70,7 +71,18 @@ STYLES = [
 PASSWORD = "bench pass 12345"
 
 
-def stored_images() -> list[tuple[str, str]]:
+def stored_sizes(png: bytes, n: int) -> tuple[list[dict], list[dict]]:
+    """The sized previews (private) and their public copies, as the publish service keeps them."""
+    private, public = [], []
+    for r in make_sizes(png):
+        name = f"images/bench/{n}-{r.width}.{r.format}"
+        record = {"width": r.width, "height": r.height, "format": r.format}
+        private.append({**record, "name": private_storage().save(name, ContentFile(r.data))})
+        public.append({**record, "name": default_storage.save(name, ContentFile(r.data))})
+    return private, public
+
+
+def stored_images() -> list[tuple[str, str, list[dict], list[dict]]]:
     """Three real originals and thumbnails in storage, shared by every seeded product."""
     files = []
     for n, prompt in enumerate(
@@ -80,7 +92,7 @@ def stored_images() -> list[tuple[str, str]]:
         webp, _, _ = make_thumbnail(png)
         original = default_storage.save(f"images/bench/{n}.png", ContentFile(png))
         thumbnail = default_storage.save(f"images/bench/{n}-thumb.webp", ContentFile(webp))
-        files.append((original, thumbnail))
+        files.append((original, thumbnail, *stored_sizes(png, n)))
     return files
 
 
@@ -103,6 +115,8 @@ def seed_products(count: int, rng: random.Random) -> None:
                     visibility=GeneratedImage.Visibility.PUBLIC,
                     image=files[n % 3][0],
                     thumbnail=files[n % 3][1],
+                    sized_previews=files[n % 3][2],
+                    sized_thumbnails=files[n % 3][3],
                     width=1024,
                     height=1024,
                     thumbnail_width=512,

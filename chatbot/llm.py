@@ -247,7 +247,15 @@ def _describe(order: dict) -> str:
     text = f"Order {order['id']} ({order['item']}) is {order['status'].lower()}"
     if order.get("updated"):
         text += f" (last update {order['updated']})"
-    return text + "."
+    text += "."
+    for parcel in order.get("parcels") or []:
+        if not parcel.get("tracking_number"):
+            continue
+        state = "delivered" if parcel.get("delivered") else "on its way"
+        carrier = parcel.get("carrier") or "the carrier"
+        text += f" A parcel with {carrier} is {state}: tracking number {parcel['tracking_number']}"
+        text += f" ({parcel['tracking_url']})." if parcel.get("tracking_url") else "."
+    return text
 
 
 def get_chat_provider() -> OpenAIChat | OfflineChat:

@@ -143,15 +143,29 @@ def order_tools_for(user) -> OrderTools | None:
     def describe(order) -> dict:
         return {
             "id": order.short_id,
-            "item": f"{order.format.name} of “{order.product.name[:60]}”",
+            "item": "; ".join(
+                f"{item.format.name} of “{item.product.name[:60]}”"
+                + (f" × {item.quantity}" if item.quantity > 1 else "")
+                for item in order.items.all()
+            ),
             "status": order.get_status_display(),
+            "parcels": [
+                {
+                    "carrier": parcel.carrier,
+                    "tracking_number": parcel.tracking_number,
+                    "tracking_url": parcel.tracking_url,
+                    "delivered": bool(parcel.delivered_at),
+                }
+                for parcel in order.shipments.all()
+            ],
             "total": order.total_display,
             "ordered": f"{order.created_at:%d %b %Y}",
             "updated": f"{order.updated_at:%d %b %Y}",
         }
 
     def recent_orders() -> list[dict]:
-        return [describe(order) for order in order_selectors.orders_list(user=user)[:5]]
+        orders = order_selectors.orders_list(user=user).prefetch_related("shipments")[:5]
+        return [describe(order) for order in orders]
 
     def order_status(order_id: str) -> dict | None:
         short = order_id.strip().lower()[:8]

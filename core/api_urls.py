@@ -5,8 +5,15 @@ from accounts.api import ProfileView
 from dalle.api import GenerationViewSet
 from gallery.api import CreatorViewSet, ExploreViewSet, PublicImageViewSet
 from notifications.api import NotificationViewSet
-from products.api import FormatViewSet, ProductViewSet
-from purchases.api import OrderViewSet, StaffOrderViewSet
+from products.api import FormatViewSet, ImagePublishView, ProductViewSet
+from purchases.api import (
+    CartCheckoutView,
+    CartItemsView,
+    CartItemView,
+    CartView,
+    OrderViewSet,
+    StaffOrderViewSet,
+)
 
 router = SimpleRouter()
 router.register("generations", GenerationViewSet, basename="api-generation")
@@ -19,4 +26,16 @@ router.register("images", PublicImageViewSet, basename="api-image")
 router.register("creators", CreatorViewSet, basename="api-creator")
 router.register("notifications", NotificationViewSet, basename="api-notification")
 
-urlpatterns = [path("profile/", ProfileView.as_view(), name="api-profile"), *router.urls]
+urlpatterns = [
+    path("profile/", ProfileView.as_view(), name="api-profile"),
+    path(
+        "generations/<uuid:public_id>/publish/",
+        ImagePublishView.as_view(),
+        name="api-generation-publish",
+    ),
+    path("cart/", CartView.as_view(), name="api-cart"),
+    path("cart/items/", CartItemsView.as_view(), name="api-cart-items"),
+    path("cart/items/<int:item_id>/", CartItemView.as_view(), name="api-cart-item"),
+    path("cart/checkout/", CartCheckoutView.as_view(), name="api-cart-checkout"),
+    *router.urls,
+]

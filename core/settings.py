@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dalle",
     "products",
     "purchases",
+    "printlab",
     "chatbot",
     "gallery",
 ]
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The header's cart count cookie, and a visitor's cart joining the account at log-in.
+    "purchases.middleware.CartMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -228,36 +231,80 @@ STORAGES = {
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
 
-# Background tasks: Django's task framework on the database, one queue per kind of work, so
-# that an e-mail never waits behind a minute-long generation. `manage.py task_worker QUEUE`
-# runs that queue's `processes` workers (django-tasks-db's `db_worker`, which runs ONE job at a
-# time per process: jobs in flight on a queue = its worker processes, across all machines).
-# A job's time limit is its gateway's timeout (OPENAI_TIMEOUT, the SMTP timeout); a stopping
-# worker finishes its running job, so platforms give it that long before killing it
-# (terminationGracePeriodSeconds in deploy/k8s).
+# Background tasks: Django's task framework, one queue per kind of work, so that an e-mail
+# never waits behind a minute-long generation. `manage.py task_worker QUEUE` runs that queue's
+# workers with that queue's settings below. Two transports, chosen by TASKS_BACKEND:
+# - "database" (the default, no broker: development, `make run`, most tests): django-tasks-db;
+#   `processes` db_worker processes, each running ONE job at a time, polling every `interval`
+#   seconds. A stopping worker finishes its running job; the stale-job sweep is the safety net.
+# - "celery" (production): a RabbitMQ broker; ONE Celery worker process per queue runs up to
+#   `concurrency` jobs at once on threads (they wait on other systems) with at most
+#   `connections` database connections. A stopping worker takes no new job, lets the running
+#   ones finish for `shutdown_grace` seconds, then exits without acknowledging the rest, so the
+#   broker gives them to the next worker (core/celery.py). Platforms give a worker that grace
+#   and a margin before killing it (terminationGracePeriodSeconds, stop_grace_period).
+# A job's time limit is its gateway's timeout (OPENAI_TIMEOUT, CHATBOT_TIMEOUT, SMTP's 20 s).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in ("database", "celery"):
+    raise MissingSetting(f'TASKS_BACKEND is "database" or "celery", not "{TASKS_BACKEND}".')
 TASK_QUEUES = {
-    # Waiting on the image provider for seconds to minutes: in-flight generations = processes.
+    # Waiting on the image provider for seconds to minutes: I/O-bound, many at once. The job
+    # gives its database connection back while it waits (dalle/runner.py).
     "generation": {
         "processes": env_int("WORKER_GENERATION_PROCESSES", 4),
         "interval": env_float("WORKER_GENERATION_INTERVAL", 1.0),
+        "concurrency": env_int("WORKER_GENERATION_CONCURRENCY", 100),
+        "connections": env_int("WORKER_GENERATION_CONNECTIONS", 8),
+        "shutdown_grace": env_float("WORKER_GENERATION_SHUTDOWN_GRACE", 30.0),
     },
-    # A person is waiting: chat replies, e-mails, password resets. Short jobs, polled often.
+    # A person is waiting: chat replies, e-mails, password resets. Short jobs, polled often;
+    # each may hold a connection while the chat model thinks.
     "interactive": {
         "processes": env_int("WORKER_INTERACTIVE_PROCESSES", 2),
         "interval": env_float("WORKER_INTERACTIVE_INTERVAL", 0.5),
+        "concurrency": env_int("WORKER_INTERACTIVE_CONCURRENCY", 16),
+        "connections": env_int("WORKER_INTERACTIVE_CONNECTIONS", 16),
+        "shutdown_grace": env_float("WORKER_INTERACTIVE_SHUTDOWN_GRACE", 20.0),
     },
     # Lab submissions and print masters: few, slow, and never urgent to the second.
     "fulfilment": {
         "processes": env_int("WORKER_FULFILMENT_PROCESSES", 1),
         "interval": env_float("WORKER_FULFILMENT_INTERVAL", 2.0),
+        "concurrency": env_int("WORKER_FULFILMENT_CONCURRENCY", 4),
+        "connections": env_int("WORKER_FULFILMENT_CONNECTIONS", 4),
+        "shutdown_grace": env_float("WORKER_FULFILMENT_SHUTDOWN_GRACE", 60.0),
     },
 }
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": list(TASK_QUEUES),
+if TASKS_BACKEND == "celery":
+    TASKS = {
+        "default": {
+            "BACKEND": "lib.celery_backend.CeleryBackend",
+            "QUEUES": list(TASK_QUEUES),
+            "OPTIONS": {"APP": "core.celery.app"},
+        }
     }
-}
+else:
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": list(TASK_QUEUES),
+        }
+    }
+# Celery, read by core/celery.py. A message is acknowledged when its job has finished, so a
+# worker that stops or dies mid-job leaves it to the broker for the next worker; each worker
+# reserves only the jobs it can run (prefetch 1 per slot).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+if not CELERY_BROKER_URL and TASKS_BACKEND == "celery" and not DEBUG:
+    env_required("CELERY_BROKER_URL", "the RabbitMQ server the task workers share")
+CELERY_BROKER_URL = CELERY_BROKER_URL or "amqp://guest:guest@127.0.0.1:5672//"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
 
 # Sessions are read from the cache, and from the database when the cache has lost them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -389,6 +436,8 @@ LOGGING = {
         # One handler for Django's messages too, so nothing prints twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # fpdf2 subsets fonts with fontTools, which logs every table of every receipt PDF.
+        "fontTools": {"level": "ERROR"},
     },
 }
 
@@ -416,6 +465,7 @@ GENERATION_DAILY_LIMIT_PER_IP = env_int("GENERATION_DAILY_LIMIT_PER_IP", 60)
 # Shop and payments (products/, purchases/). Stripe when a secret key is set; otherwise a
 # simulated checkout marked TEST MODE drives the same fulfilment code.
 SHOP_CURRENCY = env_str("SHOP_CURRENCY", "usd").lower()
+SHOP_NAME = env_str("SHOP_NAME", "AI Gallery")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE") or None
@@ -431,8 +481,42 @@ GALLERY_CACHE_SECONDS = env_int("GALLERY_CACHE_SECONDS", 5)
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 # Seconds an order table stays cached (its key changes with any order change anyway).
 ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)
+# Receipt PDFs (lib/receipts.py): font files to try; empty searches the Debian font packages.
+RECEIPT_PDF_FONT = env_list("RECEIPT_PDF_FONT")
 if PAYMENT_GATEWAY == "stripe":
     SECURE_CSP["form-action"].append("https://checkout.stripe.com")
+
+# Print lab (printlab/). Prodigi's Print API v4 when a key is set; otherwise the simulated lab,
+# which walks each order through production, shipping and delivery on a timer of tasks (in
+# development, or with the simulated checkout).
+PRODIGI_API_KEY = env_str("PRODIGI_API_KEY")
+PRODIGI_SANDBOX = env_bool("PRODIGI_SANDBOX", True)
+PRODIGI_API_BASE = env_str("PRODIGI_API_BASE")
+PRODIGI_TIMEOUT = env_float("PRODIGI_TIMEOUT", 20.0)
+PRODIGI_RETRIES = env_int("PRODIGI_RETRIES", 2)
+PRODIGI_RETRY_SECONDS = env_float("PRODIGI_RETRY_SECONDS", 1.0)
+if PRODIGI_API_KEY:
+    default_lab = "prodigi"
+elif DEBUG or PAYMENT_GATEWAY == "simulated":
+    default_lab = "simulated"
+else:
+    default_lab = "none"  # real payments and no lab key: managers fulfil by hand, as before
+LAB_BACKEND = env_str("LAB_BACKEND") or default_lab  # empty, as in .env.example: the default
+if LAB_BACKEND not in ("prodigi", "simulated", "none"):
+    raise MissingSetting("LAB_BACKEND must be prodigi, simulated or none.")
+if LAB_BACKEND == "prodigi" and not PRODIGI_API_KEY:
+    env_required(
+        "PRODIGI_API_KEY", "the Print API key from Prodigi's dashboard (LAB_BACKEND=prodigi)"
+    )
+LAB_CALLBACK_TOKEN = env_str("LAB_CALLBACK_TOKEN")
+if LAB_BACKEND == "prodigi" and not DEBUG and not LAB_CALLBACK_TOKEN:
+    env_required("LAB_CALLBACK_TOKEN", "a long random string in the lab's callback URL")
+LAB_SIMULATED_STEP_SECONDS = env_float("LAB_SIMULATED_STEP_SECONDS", 20.0)
+LAB_SHIPPING_METHOD = env_str("LAB_SHIPPING_METHOD", "Standard")
+if LAB_SHIPPING_METHOD not in ("Budget", "Standard", "Express", "Overnight"):
+    raise MissingSetting("LAB_SHIPPING_METHOD must be Budget, Standard, Express or Overnight.")
+LAB_SUBMIT_ATTEMPTS = env_int("LAB_SUBMIT_ATTEMPTS", 6)
+LAB_ASSET_URL_SECONDS = env_int("LAB_ASSET_URL_SECONDS", 48 * 3600)
 
 # JSON API (/api/v1/): session auth with CSRF for the site's own scripts, bearer keys for apps.
 REST_FRAMEWORK = {

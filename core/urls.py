@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("products.urls")),
     path("purchases/", include("purchases.urls")),
     path("notifications/", include("notifications.urls")),
+    path("lab/", include("printlab.urls")),
     path("", include("chatbot.urls")),
     path("", include("gallery.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.tasks import task_backends
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views import defaults as django_defaults
@@ -65,10 +66,14 @@ def _check_storage() -> dict:
 def _check_tasks() -> dict:
     from django_tasks_db.models import DBTaskResult
 
-    try:
-        backlog = DBTaskResult.objects.ready().count()
-    finally:
-        connection.close()
+    backend = task_backends["default"]
+    if hasattr(backend, "queue_depth"):  # Celery: the messages waiting at the broker
+        backlog = backend.queue_depth()
+    else:
+        try:
+            backlog = DBTaskResult.objects.ready().count()
+        finally:
+            connection.close()
     warn = settings.HEALTH_TASK_BACKLOG_WARN
     return {"status": "ok" if backlog <= warn else "backlogged", "backlog": backlog}
 

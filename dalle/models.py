@@ -1,8 +1,11 @@
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
@@ -17,6 +20,16 @@ STYLE_CHOICES = [("", "Just my words")] + [
 ]
 # The one rule for being seen by everyone (the gallery, the shop, creators' pages).
 PUBLIC = models.Q(visibility="public", status="succeeded")
+
+
+@dataclass(frozen=True)
+class SizedSource:
+    """One `srcset` candidate: a sized preview and the address a page shows it at."""
+
+    width: int
+    height: int
+    format: str
+    url: str
 
 
 class GeneratedImage(models.Model):
@@ -73,6 +86,8 @@ class GeneratedImage(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The task run that holds the job while it runs (the same on every delivery of one task).
+    run_id = models.CharField(max_length=64, blank=True)
     timeouts = models.PositiveSmallIntegerField(default=0)
 
     # The original and a preview live in private storage under random keys; `thumbnail` is
@@ -84,6 +99,11 @@ class GeneratedImage(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
+    # The same two rules for the sized previews of `srcset` (dalle.imaging.SIZE_WIDTHS ×
+    # SIZE_FORMATS), each {"width", "height", "format", "name"}: `sized_previews` in private
+    # storage, `sized_thumbnails` their public copies, present only while the image is public.
+    sized_previews = models.JSONField(default=list, blank=True)
+    sized_thumbnails = models.JSONField(default=list, blank=True)
 
     visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
     usage = models.JSONField(default=dict, blank=True)
@@ -147,6 +167,34 @@ class GeneratedImage(models.Model):
         if self.thumbnail:
             return self.thumbnail.url
         return reverse("image_preview", kwargs={"public_id": self.public_id})
+
+    def sized_sources(self) -> list[SizedSource]:
+        """Every sized preview with the address this page may show it at: the public copy
+        while there is one, else the checked preview view (owner and managers)."""
+        if self.sized_thumbnails:
+            return [
+                SizedSource(s["width"], s["height"], s["format"], default_storage.url(s["name"]))
+                for s in self.sized_thumbnails
+            ]
+        return [
+            SizedSource(
+                s["width"],
+                s["height"],
+                s["format"],
+                reverse(
+                    "image_preview_sized",
+                    kwargs={"public_id": self.public_id, "width": s["width"], "fmt": s["format"]},
+                ),
+            )
+            for s in self.sized_previews
+        ]
+
+    def sized_preview_file(self, *, width: int, fmt: str) -> FieldFile | None:
+        """One private sized preview as a stored file, or None when there is no such size."""
+        for stored in self.sized_previews:
+            if stored["width"] == width and stored["format"] == fmt:
+                return FieldFile(self, self._meta.get_field("preview"), stored["name"])
+        return None
 
     @property
     def original_src(self) -> str:

@@ -14,6 +14,7 @@ import openai
 from django.conf import settings
 from PIL import Image
 
+from dalle.imaging import PICTURE_SLOTS
 from dalle.painter import paint
 from lib.openai_client import openai_client
 
@@ -142,17 +143,26 @@ class OpenAIProvider:
         """One image per call: a request for several (variations) runs one job, one call, each,
         so each counts, retries and fails on its own; `variant` needs nothing here, as every
         call paints anew."""
+        # Waiting for the answer is where the time goes, dozens at once; reading and decoding
+        # one (megabytes) happens a few at a time, so that answers arriving together cannot
+        # multiply a worker's memory.
         try:
-            response = self.client.images.generate(
-                model=self.model,
-                prompt=styled_prompt(prompt, style),
-                size=size,
-                quality=self.quality,
-                n=1,
-                user=user_ref,
-            )
+            with (
+                self.client.images.with_streaming_response.generate(
+                    model=self.model,
+                    prompt=styled_prompt(prompt, style),
+                    size=size,
+                    quality=self.quality,
+                    n=1,
+                    user=user_ref,
+                ) as answer,
+                PICTURE_SLOTS,
+            ):
+                return self._picture(answer.parse())
         except openai.OpenAIError as error:
             raise classify_openai_error(error) from error
+
+    def _picture(self, response) -> Picture:
         if not response.data:
             raise ProviderError(ProviderError.BAD_RESPONSE, "no image in the response")
         item = response.data[0]

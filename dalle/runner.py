@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dalle.files import image_files_save
-from dalle.imaging import image_size, make_thumbnail
+from dalle.imaging import PICTURE_SLOTS, image_size, make_sizes, make_thumbnail
 from dalle.lifecycle import USER_MESSAGES, generation_pause, generation_paused, image_transition
 from dalle.models import GeneratedImage
 from dalle.providers import Picture, ProviderError, get_provider
@@ -26,11 +26,17 @@ RETRY_DELAY_CAP_SECONDS = 300
 STORE_ATTEMPTS = 3
 
 
-def generation_run(*, image_id: int) -> datetime | None:
-    """Paint one queued job; returns when to try again, or None when it is over."""
-    image = _claim(image_id)
+def generation_run(*, image_id: int, run_id: str = "") -> datetime | None:
+    """Paint one queued job; returns when to try again, or None when it is over.
+
+    `run_id` names the task run (the same on every delivery of one task): a job still marked
+    running by that same run was handed back by a worker that stopped mid-job, and is taken up
+    again; any other run finds the job taken and does nothing.
+    """
+    image = _claim(image_id, run_id)
     if image is None:
         return None
+    _release_connection()
     try:
         picture = get_provider().generate(
             prompt=image.prompt,
@@ -50,33 +56,55 @@ def generation_run(*, image_id: int) -> datetime | None:
     return None
 
 
+def _release_connection() -> None:
+    """Give the database connection back while the provider works (seconds to minutes).
+
+    One Celery worker runs dozens of generations at once: held idle, their connections would
+    empty the process's pool, and the claims and saves of the others would wait for nothing.
+    """
+    if not connection.in_atomic_block:  # inside a test's transaction, keep it
+        connection.close()
+
+
 @transaction.atomic
-def _claim(image_id: int) -> GeneratedImage | None:
-    """Mark a queued job running; any other status means another run got it first."""
+def _claim(image_id: int, run_id: str) -> GeneratedImage | None:
+    """Mark a queued job running; any other status means another run got it first.
+
+    A job running under this very run id was handed back mid-job (its worker stopped, and the
+    broker delivered the task again): it is claimed again, as a new attempt.
+    """
     image = GeneratedImage.objects.select_for_update().filter(pk=image_id).first()
-    if image is None or image.status != Status.QUEUED:
+    if image is None:
+        return None
+    handed_back = bool(run_id) and image.status == Status.RUNNING and image.run_id == run_id
+    if image.status != Status.QUEUED and not handed_back:
         return None
     if generation_paused():
         # Held, not failed: resuming generation enqueues every queued job again.
         logger.info("Image %s held while generation is paused", image.pk)
         return None
+    if handed_back:
+        image_transition(image, Status.QUEUED, note="handed back by a stopping worker")
     image_transition(
         image,
         Status.RUNNING,
         note=f"attempt {image.attempts + 1}",
         attempts=image.attempts + 1,
         started_at=timezone.now(),
+        run_id=run_id,
     )
     return image
 
 
 def _store(image: GeneratedImage, picture: Picture) -> dict:
-    """Save the original and its preview in private storage, retrying a flaky store."""
-    preview, thumb_width, thumb_height = make_thumbnail(picture.png)
-    width, height = image_size(picture.png)
+    """Save the original and its previews in private storage, retrying a flaky store."""
+    with PICTURE_SLOTS:  # a few at a time: each decode takes tens of MB and the GIL
+        preview, thumb_width, thumb_height = make_thumbnail(picture.png)
+        sizes = make_sizes(picture.png)
+        width, height = image_size(picture.png)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
-            stored = image_files_save(image=image, png=picture.png, preview=preview)
+            stored = image_files_save(image=image, png=picture.png, preview=preview, sizes=sizes)
             break
         except (OSError, BotoCoreError, ClientError) as error:
             logger.warning("Storing image %s failed (attempt %s): %s", image.pk, attempt, error)

@@ -12,7 +12,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dalle import tasks
-from dalle.files import image_files_delete, image_files_publish, image_files_unpublish
+from dalle.files import (
+    image_file_names,
+    image_files_delete,
+    image_files_publish,
+    image_files_unpublish,
+)
 from dalle.lifecycle import (  # noqa: F401  (the services' public names)
     UNAVAILABLE_MESSAGE,
     USER_MESSAGES,
@@ -221,9 +226,9 @@ def image_delete(*, image: GeneratedImage) -> None:
     """Delete the image and its events; its files go once the deletion is committed."""
     if image.is_pending:
         raise TransitionNotAllowed("An image that is being painted cannot be deleted yet.")
-    files = (image.image.name, image.preview.name, image.thumbnail.name)
+    files = image_file_names(image)
     image.delete()
-    transaction.on_commit(lambda: image_files_delete(*files))
+    transaction.on_commit(lambda: image_files_delete(**files))
 
 
 @transaction.atomic

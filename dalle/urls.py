@@ -10,4 +10,9 @@ urlpatterns = [
     path("images/<uuid:public_id>/again/", views.image_again, name="image_again"),
     path("images/<uuid:public_id>/original/", views.image_original, name="image_original"),
     path("images/<uuid:public_id>/preview/", views.image_preview, name="image_preview"),
+    path(
+        "images/<uuid:public_id>/preview/<int:width>.<slug:fmt>",
+        views.image_preview_sized,
+        name="image_preview_sized",
+    ),
 ]

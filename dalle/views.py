@@ -165,3 +165,13 @@ def image_preview(request: HttpRequest, public_id) -> HttpResponse:
     if not image.preview:
         raise Http404("No preview")
     return private_file_response(image.preview)
+
+
+def image_preview_sized(request: HttpRequest, public_id, width: int, fmt: str) -> HttpResponse:
+    """One sized preview (`srcset`) of an image that has no public copies: the same check as
+    the preview above, so another shopper gets a 404 for a private image's sizes."""
+    image = selectors.image_preview_for(user=request.user, public_id=public_id)
+    stored = image.sized_preview_file(width=width, fmt=fmt)
+    if stored is None:
+        raise Http404("No such size")
+    return private_file_response(stored)

@@ -37,3 +37,11 @@ def private_file_response(
     # Never kept by a shared cache: the next person may not be allowed to see it.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def signed_storage_url(stored: FieldFile, *, seconds: int) -> str:
+    """A signed URL straight to the file when the storage signs its own (S3); "" otherwise."""
+    storage = getattr(stored.storage, "real", stored.storage)
+    if isinstance(storage, S3Storage):
+        return storage.url(stored.name, expire=seconds)
+    return ""

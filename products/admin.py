@@ -33,15 +33,37 @@ class FormatAdmin(admin.ModelAdmin):
     list_display = (
         "name",
         "kind",
+        "medium",
         "price",
         "width_cm",
         "height_cm",
         "min_dpi",
+        "lab_sku",
+        "print_size",
         "active",
         "sort_order",
     )
     list_editable = ("price", "active", "sort_order")
-    list_filter = ("kind", "active")
+    list_filter = ("kind", "medium", "active")
+    actions = ["read_print_sizes"]
+
+    @admin.display(description="Print size (px)")
+    def print_size(self, fmt: Format) -> str:
+        if fmt.print_width_px and fmt.print_height_px:
+            return f"{fmt.print_width_px} × {fmt.print_height_px}"
+        return "—"
+
+    @admin.action(description="Read print sizes from the lab")
+    def read_print_sizes(self, request, queryset):
+        for fmt in queryset:
+            try:
+                size = services.format_read_print_size(format=fmt)
+            except services.FormatLabError as error:
+                messages.error(request, f"{fmt.name}: {error}")
+            else:
+                messages.success(
+                    request, f"{fmt.name}: the lab prints it at {size[0]} × {size[1]} px."
+                )
 
 
 @admin.register(Product)

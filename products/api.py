@@ -1,7 +1,13 @@
 from django.conf import settings
-from rest_framework import mixins, permissions, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from products import selectors
+from dalle import selectors as dalle_selectors
+from dalle.services import TransitionNotAllowed
+from lib.api import error_response
+from products import selectors, services
 from products.models import Format, Product
 
 
@@ -10,7 +16,17 @@ class FormatSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Format
-        fields = ["id", "name", "kind", "price", "currency", "width_cm", "height_cm", "min_dpi"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "medium",
+            "price",
+            "currency",
+            "width_cm",
+            "height_cm",
+            "min_dpi",
+        ]
 
     def get_currency(self, fmt: Format) -> str:
         return settings.SHOP_CURRENCY
@@ -64,3 +80,36 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_object(self):
         return selectors.product_visible_to(user=self.request.user, slug=self.kwargs["slug"])
+
+
+class PublishSerializer(serializers.Serializer):
+    public = serializers.BooleanField(
+        help_text="True shares it in the shop; false makes it private."
+    )
+
+
+class PublishedSerializer(serializers.Serializer):
+    visibility = serializers.CharField()
+    product = ProductSerializer(allow_null=True)
+
+
+class ImagePublishView(APIView):
+    """Share one of your finished images in the shop (it becomes a product), or take it back."""
+
+    @extend_schema(request=PublishSerializer, responses={200: PublishedSerializer})
+    def post(self, request, public_id):
+        incoming = PublishSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        image = dalle_selectors.image_owned_by(user=request.user, public_id=public_id)
+        try:
+            product = services.image_publish(image=image, public=incoming.validated_data["public"])
+        except TransitionNotAllowed as error:
+            return error_response("conflict", str(error), status.HTTP_409_CONFLICT)
+        image.refresh_from_db()
+        data = {
+            "visibility": image.visibility,
+            "product": ProductSerializer(product, context={"request": request}).data
+            if product
+            else None,
+        }
+        return Response(data)

@@ -10,8 +10,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from dalle.models import GeneratedImage
+from lib.mockups import effective_dpi
 
 CM_PER_INCH = Decimal("2.54")
+# A print master is never enlarged more than this from the original.
+MAX_UPSCALE = 4
 
 
 class Format(models.Model):
@@ -21,8 +24,17 @@ class Format(models.Model):
         DIGITAL = "digital", "Digital"
         PHYSICAL = "physical", "Physical"
 
+    class Medium(models.TextChoices):
+        """What a print is made on; lib.mockups draws each its own way."""
+
+        PAPER = "paper", "Paper (framed art print)"
+        CANVAS = "canvas", "Canvas (gallery wrap)"
+
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=8, choices=Kind)
+    medium = models.CharField(
+        max_length=8, choices=Medium, blank=True, help_text="Prints only; blank for a download."
+    )
     price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.50"))]
     )
@@ -33,6 +45,16 @@ class Format(models.Model):
     )
     active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # The print lab's product for this format, and the pixel size its print area wants (read
+    # from the lab with the admin's "Read print sizes from the lab").
+    lab_sku = models.CharField(
+        "lab SKU", max_length=60, blank=True, help_text="e.g. GLOBAL-FAP-8X8 at Prodigi."
+    )
+    lab_attributes = models.JSONField(
+        default=dict, blank=True, help_text='Lab options, e.g. {"color": "black"}.'
+    )
+    print_width_px = models.PositiveIntegerField(null=True, blank=True)
+    print_height_px = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -41,6 +63,11 @@ class Format(models.Model):
                 condition=models.Q(kind="digital")
                 | models.Q(width_cm__isnull=False, height_cm__isnull=False),
                 name="format_physical_has_size",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="digital", medium="")
+                | models.Q(kind="physical", medium__in=["paper", "canvas"]),
+                name="format_medium_for_prints_only",
             ),
         ]
 
@@ -58,18 +85,50 @@ class Format(models.Model):
         sides = sorted((self.width_cm, self.height_cm), reverse=True)
         return tuple(math.ceil(side / CM_PER_INCH * self.min_dpi) for side in sides)
 
+    def print_pixels(self) -> tuple[int, int] | None:
+        """(width, height) of the print master: the lab's print area when known, else the
+        size at `min_dpi`."""
+        if not self.is_physical:
+            return None
+        if self.print_width_px and self.print_height_px:
+            return self.print_width_px, self.print_height_px
+        return tuple(
+            math.ceil(side / CM_PER_INCH * self.min_dpi) for side in (self.width_cm, self.height_cm)
+        )
+
+    def crop_reason(self, image: GeneratedImage, fit: str) -> str:
+        """Why cropping to fill would print this image too coarsely ("" when it is fine):
+        a landscape picture filling a portrait print spreads its short side over the long one."""
+        if not self.is_physical or fit != "fill" or not image.width:
+            return ""
+        dpi = effective_dpi(
+            image.width, image.height, width_cm=self.width_cm, height_cm=self.height_cm, fit="fill"
+        )
+        if dpi >= self.min_dpi:
+            return ""
+        return (
+            f"Cropped to fill, this print would have only {dpi} DPI (it needs {self.min_dpi}): "
+            "choose to fit the whole picture, or another size."
+        )
+
     def unsuitable_reason(self, image: GeneratedImage) -> str:
         """Why this format cannot print the image well, or "" when it can."""
         needed = self.min_pixels()
         if needed is None or not image.width:
             return ""
         have = sorted((image.width, image.height), reverse=True)
-        if have[0] >= needed[0] and have[1] >= needed[1]:
-            return ""
-        return (
-            f"Needs at least {needed[0]} × {needed[1]} px to print sharply at this size; "
-            f"this image is {have[0]} × {have[1]} px."
-        )
+        if have[0] < needed[0] or have[1] < needed[1]:
+            return (
+                f"Needs at least {needed[0]} × {needed[1]} px to print sharply at this size; "
+                f"this image is {have[0]} × {have[1]} px."
+            )
+        wanted = sorted(self.print_pixels(), reverse=True)
+        if wanted[0] > MAX_UPSCALE * have[0] or wanted[1] > MAX_UPSCALE * have[1]:
+            return (
+                f"The lab prints this size at {wanted[0]} × {wanted[1]} px: this "
+                f"{have[0]} × {have[1]} px image would be enlarged more than {MAX_UPSCALE}×."
+            )
+        return ""
 
 
 class Product(models.Model):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('dalle', '0003_public_indexes'),
+        ('dalle', '0005_public_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

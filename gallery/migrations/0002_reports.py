@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dalle', '0005_variations_moderation'),
+        ('dalle', '0007_variations_moderation'),
         ('gallery', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,6 +7,7 @@ services, which turn a `PaymentError` into a domain error.
 from django.conf import settings
 
 from purchases.gateways.contract import (
+    CheckoutLine,
     CheckoutRequest,
     CheckoutSession,
     InvalidWebhook,
@@ -20,6 +21,7 @@ from purchases.gateways.contract import (
 )
 
 __all__ = [
+    "CheckoutLine",
     "CheckoutRequest",
     "CheckoutSession",
     "InvalidWebhook",

@@ -27,21 +27,33 @@ class PaymentStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class CheckoutLine:
+    """One line of the provider's page: an artwork in one format, priced by the shop."""
+
+    name: str
+    description: str
+    quantity: int
+    unit_amount: int
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     """One order to pay for; amounts in integer minor units, computed by the shop."""
 
     order_ref: str  # the order's public id, echoed back in `CheckoutSession.order_ref`
     email: str
-    product_name: str
-    description: str
-    quantity: int
-    unit_amount: int
+    lines: tuple[CheckoutLine, ...]
     currency: str
     shipping_amount: int | None  # None: nothing to ship, no address to collect
     allowed_countries: tuple[str, ...]
     success_url: str
     cancel_url: str
     expires_at: datetime
+
+    @property
+    def amount_total(self) -> int:
+        items = sum(line.unit_amount * line.quantity for line in self.lines)
+        return items + (self.shipping_amount or 0)
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,8 @@ class CheckoutSession:
     order_ref: str
     payment_intent: str = ""
     shipping: dict | None = None  # Stripe's shape: {"name": ..., "address": {...}}
+    amount_total: int | None = None  # what the session charges, as the provider says
+    payment_method: str = ""  # for the receipt, e.g. "Visa ending 4242" or "Card"
 
     @property
     def is_paid(self) -> bool:
@@ -63,6 +77,7 @@ class CheckoutSession:
 class RefundRequest:
     payment_intent: str
     amount: int
+    reference: str = ""  # our request's key, echoed back in the provider's refund events
 
 
 @dataclass(frozen=True)

@@ -44,16 +44,17 @@ class StripeGateway:
             "mode": "payment",
             "line_items": [
                 {
-                    "quantity": request.quantity,
+                    "quantity": line.quantity,
                     "price_data": {
                         "currency": request.currency,
-                        "unit_amount": request.unit_amount,
+                        "unit_amount": line.unit_amount,
                         "product_data": {
-                            "name": request.product_name[:250],
-                            "description": request.description,
+                            "name": line.name[:250],
+                            "description": line.description[:500],
                         },
                     },
                 }
+                for line in request.lines
             ],
             "client_reference_id": request.order_ref,
             "metadata": {"order_id": request.order_ref},
@@ -90,7 +91,10 @@ class StripeGateway:
 
     def checkout_retrieve(self, session_id: str) -> CheckoutSession:
         try:
-            session = self.client.v1.checkout.sessions.retrieve(session_id)
+            # The charge tells the receipt how the shopper paid (card brand and last digits).
+            session = self.client.v1.checkout.sessions.retrieve(
+                session_id, params={"expand": ["payment_intent.latest_charge"]}
+            )
         except stripe.StripeError as error:
             raise _error(error) from error
         return self._session(session)
@@ -106,7 +110,11 @@ class StripeGateway:
     def refund_create(self, request: RefundRequest, *, idempotency_key: str) -> Refund:
         try:
             refund = self.client.v1.refunds.create(
-                params={"payment_intent": request.payment_intent, "amount": request.amount},
+                params={
+                    "payment_intent": request.payment_intent,
+                    "amount": request.amount,
+                    "metadata": {"refund_key": request.reference},
+                },
                 options={"idempotency_key": idempotency_key},
             )
         except stripe.StripeError as error:
@@ -137,4 +145,16 @@ class StripeGateway:
             or (data.get("metadata") or {}).get("order_id", ""),
             payment_intent=intent if isinstance(intent, str) else intent.get("id", ""),
             shipping=shipping,
+            amount_total=data.get("amount_total"),
+            payment_method=_payment_method(intent, data.get("payment_method_types") or []),
         )
+
+
+def _payment_method(intent, types: list[str]) -> str:
+    """ "Visa ending 4242" from an expanded charge, else the method's kind ('Card')."""
+    charge = intent.get("latest_charge") if isinstance(intent, dict) else None
+    details = (charge or {}).get("payment_method_details") if isinstance(charge, dict) else None
+    card = (details or {}).get("card") or {}
+    if card.get("brand") and card.get("last4"):
+        return f"{card['brand'].title()} ending {card['last4']}"
+    return types[0].replace("_", " ").capitalize() if types else ""

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,8 +33,7 @@ class TestModeGateway:
             defaults={
                 "session_id": f"cs_sim_{secrets.token_hex(12)}",
                 "order": order,
-                "amount_total": request.unit_amount * request.quantity
-                + (request.shipping_amount or 0),
+                "amount_total": request.amount_total,
                 "currency": request.currency,
                 "expires_at": request.expires_at,
                 "success_url": request.success_url,
@@ -59,12 +59,27 @@ class TestModeGateway:
         )
 
     def refund_create(self, request: RefundRequest, *, idempotency_key: str) -> Refund:
-        updated = SimulatedCheckout.objects.filter(payment_intent_id=request.payment_intent).update(
-            refunded=True
-        )
-        if not updated:
-            raise PaymentError("No simulated payment to refund.", permanent=True)
-        return Refund(id=f"re_sim_{request.payment_intent.removeprefix('pi_sim_')}")
+        """Refunds are kept per idempotency key; together they never exceed what was paid."""
+        with transaction.atomic():
+            checkout = (
+                SimulatedCheckout.objects.select_for_update()
+                .filter(payment_intent_id=request.payment_intent)
+                .first()
+            )
+            if checkout is None or not request.payment_intent:
+                raise PaymentError("No simulated payment to refund.", permanent=True)
+            refunds = dict(checkout.refunds)
+            if idempotency_key not in refunds:
+                if sum(refunds.values()) + request.amount > checkout.amount_total:
+                    raise PaymentError(
+                        "The refund is more than is left of the payment.", permanent=True
+                    )
+                refunds[idempotency_key] = request.amount
+                checkout.refunds = refunds
+                checkout.refunded = sum(refunds.values()) >= checkout.amount_total
+                checkout.save(update_fields=["refunds", "refunded"])
+            number = list(refunds).index(idempotency_key) + 1
+        return Refund(id=f"re_sim_{request.payment_intent.removeprefix('pi_sim_')}_{number}")
 
     def webhook_parse(self, payload: bytes, signature: str) -> WebhookEvent:
         raise InvalidWebhook("The TEST MODE gateway sends no webhooks.")
@@ -78,4 +93,8 @@ def session_of(checkout: SimulatedCheckout) -> CheckoutSession:
         payment_status=PaymentStatus(checkout.payment_status),
         order_ref=str(checkout.order.public_id),
         payment_intent=checkout.payment_intent_id,
+        amount_total=checkout.amount_total,
+        payment_method="Test card (TEST MODE: nothing was charged)"
+        if checkout.payment_intent_id
+        else "",
     )

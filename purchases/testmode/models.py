@@ -24,6 +24,8 @@ class SimulatedCheckout(models.Model):
     success_url = models.URLField(max_length=1000)
     cancel_url = models.URLField(max_length=1000)
     refunded = models.BooleanField(default=False)
+    # Refunds made, by idempotency key: {key: amount in minor units}.
+    refunds = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

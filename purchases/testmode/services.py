@@ -23,7 +23,7 @@ from purchases.testmode.models import SimulatedCheckout
 def testmode_checkout_get(*, user, session_id: str) -> SimulatedCheckout:
     """A customer's own test checkout; anyone else's is a 404."""
     checkout = (
-        SimulatedCheckout.objects.select_related("order__product__image", "order__format")
+        SimulatedCheckout.objects.select_related("order")
         .filter(session_id=session_id, order__customer=user)
         .first()
     )

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
+from purchases import selectors
 from purchases.testmode import services
 
 
@@ -25,5 +26,7 @@ def checkout_page(request: HttpRequest, session_id: str) -> HttpResponse:
         messages.error(request, "The test card was declined. Nothing was charged.")
         return redirect(checkout.order)
     session = services.testmode_checkout_open(checkout=checkout)
-    context = {"checkout": checkout, "session": session, "order": checkout.order}
+    order = checkout.order
+    items = selectors.order_items_list(order=order)
+    context = {"checkout": checkout, "session": session, "order": order, "items": items}
     return render(request, "purchases/testmode/checkout.html", context)

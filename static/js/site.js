@@ -21,6 +21,22 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // The header's cart count, kept by the shop in a small cookie (pages are cached and shared).
+  const showCartCount = function () {
+    const match = document.cookie.match(/(?:^|;\s*)cart_count=(\d+)/);
+    const count = match ? parseInt(match[1], 10) : 0;
+    document.querySelectorAll("[data-cart-count]").forEach(function (badge) {
+      badge.textContent = count > 0 ? String(count) : "";
+      badge.hidden = count === 0;
+      const link = badge.closest("a");
+      if (link) {
+        link.setAttribute("aria-label", count > 0 ? "Cart, " + count + (count === 1 ? " item" : " items") : "Cart");
+      }
+    });
+  };
+  showCartCount();
+  document.body.addEventListener("htmx:afterSettle", showCartCount);
+
   // A form the server refused: start where the problems are listed.
   const summary = document.querySelector(".error-summary");
   if (summary) {

@@ -3,10 +3,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from purchases import services as order_services
 from purchases.models import Order
 from tests.conftest import log_in
 from tests.products.factories import FormatFactory, ProductFactory
+from tests.purchases.factories import make_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_customer_asks_where_their_order_is(page, user, worker_process):
     """A customer asks 'where is my order?', sees the bot typing, then its answer, no reload."""
     call_command("ensure_demo_data", stdout=io.StringIO())
-    order = order_services.order_create(
+    order = make_order(
         customer=user, product=ProductFactory(), format=FormatFactory(), quantity=1, address=None
     )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.SHIPPED)

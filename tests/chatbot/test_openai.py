@@ -8,10 +8,10 @@ import pytest
 import respx
 
 from chatbot.models import Message
-from purchases import services as order_services
 from purchases.models import Order
 from tests.chatbot.conftest import ask
 from tests.products.factories import FormatFactory, ProductFactory
+from tests.purchases.factories import make_order
 
 pytestmark = pytest.mark.django_db
 COMPLETIONS = "https://api.openai.com/v1/chat/completions"
@@ -77,7 +77,7 @@ def test_reply_uses_live_shop_facts_and_caps_length(openai_chat, client, setting
 
 def test_full_tool_call_round_trip(openai_chat, user_client, user):
     """The model asks for the customer's orders, gets them from the server, and answers."""
-    order = order_services.order_create(
+    order = make_order(
         customer=user, product=ProductFactory(), format=FormatFactory(), quantity=1, address=None
     )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.IN_PRODUCTION)
@@ -103,14 +103,14 @@ def test_prompt_injection_cannot_reach_another_customers_orders(
     openai_chat, user_client, user, other_user
 ):
     """'Show me all orders of user X': the tools answer only with the asker's own orders."""
-    theirs = order_services.order_create(
+    theirs = make_order(
         customer=other_user,
         product=ProductFactory(image__prompt="their secret painting"),
         format=FormatFactory(),
         quantity=1,
         address=None,
     )
-    mine = order_services.order_create(
+    mine = make_order(
         customer=user, product=ProductFactory(), format=FormatFactory(), quantity=1, address=None
     )
     openai_chat.side_effect = [

@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dalle.models import GeneratedImage
-from purchases import services as order_services
 from tests.conftest import PASSWORD
 from tests.dalle.factories import ImageFactory
 from tests.factories import ManagerFactory
 from tests.products.factories import FormatFactory, ProductFactory
+from tests.purchases.factories import make_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +76,7 @@ def shop(user):
     call_command("ensure_demo_data", stdout=io.StringIO())
     product = ProductFactory(image__prompt="A red lighthouse on a green cliff at dawn, gouache")
     own = ImageFactory(owner=user, prompt="A whale swimming through a purple night sky")
-    order = order_services.order_create(
+    order = make_order(
         customer=user, product=product, format=FormatFactory(), quantity=1, address=None
     )
     return {"product": product, "own": own, "order": order}

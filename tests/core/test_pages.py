@@ -57,8 +57,8 @@ def test_server_error_page_needs_no_context():
     assert "Something went wrong on our side" in page
 
 
-def test_only_the_stripe_webhook_is_csrf_exempt():
-    """Every view but Stripe's webhook keeps CSRF protection.
+def test_only_the_stripe_webhook_and_the_lab_callback_are_csrf_exempt():
+    """Every view but Stripe's webhook and the print lab's callback keeps CSRF protection.
 
     DRF marks its views exempt and checks CSRF itself for session-authenticated requests
     (tests/accounts/test_api.py::test_session_auth_needs_csrf), so api/ is left out here.
@@ -77,4 +77,4 @@ def test_only_the_stripe_webhook_is_csrf_exempt():
         for path, view in walk(get_resolver().url_patterns)
         if getattr(view, "csrf_exempt", False) and not path.startswith("api/")
     )
-    assert exempt == ["purchases/stripe/webhook/"]
+    assert exempt == ["lab/callbacks/<str:token>/", "purchases/stripe/webhook/"]

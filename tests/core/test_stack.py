@@ -223,14 +223,20 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
 
     wait_for(painted, timeout=60)
     _, page = shopper.follow(image_path)
-    image_url = re.search(rb'<img class="artwork" src="([^"]+)"', page).group(1).decode()
-    assert image_url.endswith("/original/"), "the original goes through the checked view"
+    # The page draws a sized preview and links the original, both through checked views.
+    preview_url = re.search(rb'<img src="([^"]+)"[^>]* class="artwork', page).group(1).decode()
+    assert preview_url.endswith("/preview/640.webp")
+    status, headers, webp = shopper.request(preview_url)
+    assert status == 200 and webp[8:12] == b"WEBP"
+    assert headers["Cache-Control"] == "private, no-store"
+    image_url = re.search(rb'<a href="([^"]+/original/)"', page).group(1).decode()
     status, headers, png = shopper.request(image_url)
     assert status == 200 and png[:4] == b"\x89PNG"  # sent by Nginx from the internal location
     assert "X-Accel-Redirect" not in headers
     assert headers["Cache-Control"] == "private, no-store"
     stranger = Shopper(base)
     assert stranger.request(image_url)[0] == 404
+    assert stranger.request(preview_url)[0] == 404
     private_files = list((tmp_path / "private").rglob("*.png"))
     key = private_files[0].relative_to(tmp_path / "private").as_posix()
     assert stranger.request(f"/protected/{key}")[0] == 404, "internal: not reachable from outside"

@@ -1,6 +1,7 @@
 """What is sold stays private: originals never sit at a public address, and every original
 or private preview goes through a permission check."""
 
+import io
 import os
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import call_command
+from PIL import Image
 
 from dalle import services
 from dalle.files import relocate_image_files
@@ -141,3 +143,97 @@ def test_private_previews_show_on_my_images_and_to_managers(client, user, manage
     preview = client.get(image.thumbnail_src)
     assert preview.status_code == 200
     body_of(preview)
+
+
+# Sized previews (srcset) follow the same rules: private always, public copies only while public.
+
+
+def sized_names(sized: list[dict]) -> set[str]:
+    return {stored["name"] for stored in sized}
+
+
+def test_a_new_image_has_private_sizes_and_nothing_public(
+    user_client, user, settings, run_tasks, django_capture_on_commit_callbacks
+):
+    """A finished painting has its sizes in private storage only; its page shows them
+    through the checked view, which a stranger cannot open."""
+    with django_capture_on_commit_callbacks(execute=True):
+        user_client.post("/create/", {"prompt": "A tram in Lisbon", "size": "1536x1024"})
+    run_tasks()
+    image = GeneratedImage.objects.get()
+    assert {(s["width"], s["height"], s["format"]) for s in image.sized_previews} == {
+        (320, 213, "avif"),
+        (320, 213, "webp"),
+        (640, 427, "avif"),
+        (640, 427, "webp"),
+    }
+    assert all(storages["private"].exists(name) for name in sized_names(image.sized_previews))
+    assert public_files(settings) == [], "nothing of a private image at a public address"
+    page = user_client.get(image.get_absolute_url()).content.decode()
+    urls = [source.url for source in image.sized_sources()]
+    assert urls and all(url in page for url in urls)
+    assert all(url.startswith(f"/images/{image.public_id}/preview/") for url in urls)
+    user_client.logout()
+    assert all(user_client.get(url).status_code == 404 for url in urls)
+
+
+def test_publishing_copies_the_sizes_out_and_unpublishing_deletes_the_copies(
+    client, settings, user
+):
+    """Share: every size gets a public copy under a new random key. Unshare: the copies are
+    deleted and their addresses answer 404; the owner still sees the private sizes."""
+    from products.services import image_publish
+
+    image = ImageFactory(owner=user, sized=True)
+    assert public_files(settings) == []
+    image_publish(image=image, public=True)
+    image.refresh_from_db()
+    public = sized_names(image.sized_thumbnails)
+    assert len(public) == 4 and not public & sized_names(image.sized_previews)
+    assert set(public_files(settings)) == {image.thumbnail.name, *public}
+    urls = [source.url for source in image.sized_sources()]
+    assert all(url.startswith("/media/thumbs/") for url in urls)
+    for url in urls:
+        served = client.get(url)
+        assert served.status_code == 200
+        body_of(served)
+    assert all(url in client.get("/shop/").content.decode() for url in urls)
+
+    image_publish(image=image, public=False)
+    image.refresh_from_db()
+    assert image.sized_thumbnails == [] and public_files(settings) == []
+    assert all(client.get(url).status_code == 404 for url in urls)
+    private_urls = [source.url for source in image.sized_sources()]
+    assert all(client.get(url).status_code == 404 for url in private_urls), "strangers"
+    client.force_login(user)
+    for url in private_urls:
+        preview = client.get(url)
+        assert preview.status_code == 200
+        body_of(preview)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other", "owner", "manager"])
+def test_a_private_sized_preview_is_for_its_owner_and_managers(
+    client, user, other_user, manager, who
+):
+    """Another shopper (or nobody signed in) gets a 404; owner and managers get the AVIF."""
+    image = ImageFactory(owner=user, sized=True)
+    if who != "anonymous":
+        client.force_login({"other": other_user, "owner": user, "manager": manager}[who])
+    response = client.get(f"/images/{image.public_id}/preview/320.avif")
+    if who in ("anonymous", "other"):
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/avif"
+    assert response["Cache-Control"] == "private, no-store"
+    with Image.open(io.BytesIO(body_of(response))) as decoded:
+        assert (decoded.format, decoded.width) == ("AVIF", 320)
+
+
+@pytest.mark.parametrize("size", ["321.avif", "320.png", "320.avif.exe", "big.webp"])
+def test_a_size_that_does_not_exist_is_a_404(client, user, size):
+    """Only the stored sizes are served; anything else is a clear 404, never a 500."""
+    image = ImageFactory(owner=user, sized=True)
+    client.force_login(user)
+    assert client.get(f"/images/{image.public_id}/preview/{size}").status_code == 404

@@ -257,7 +257,8 @@ def test_running_a_job_twice_stores_one_image(openai_api, job, run_tasks):
     job.refresh_from_db()
     assert job.status == Status.SUCCEEDED
     folder = job.image.name.rsplit("/", 1)[0]
-    assert len(storages["private"].listdir(folder)[1]) == 2  # the original and its preview
+    # The original, its preview and its sized previews, once.
+    assert len(storages["private"].listdir(folder)[1]) == 2 + len(job.sized_previews) == 6
 
 
 def test_stale_running_job_is_requeued_then_failed(django_capture_on_commit_callbacks, settings):

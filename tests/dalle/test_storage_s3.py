@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dalle.models import GeneratedImage
 from tests.conftest import BUCKET
+from tests.purchases.factories import make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,9 @@ def test_generated_image_lands_in_the_bucket_and_page_links_a_signed_url(
 
     keys = {item["Key"] for item in s3_storage.list_objects_v2(Bucket=BUCKET)["Contents"]}
     # Originals and previews sit under the private prefix, under random keys.
-    assert keys == {f"private/{image.image.name}", f"private/{image.preview.name}"}
+    sized = {f"private/{stored['name']}" for stored in image.sized_previews}
+    assert keys == {f"private/{image.image.name}", f"private/{image.preview.name}", *sized}
+    assert len(sized) == 4
     assert str(image.public_id) not in image.image.name
     body = s3_storage.get_object(Bucket=BUCKET, Key=f"private/{image.image.name}")["Body"].read()
     assert body[:8] == b"\x89PNG\r\n\x1a\n"
@@ -33,6 +36,10 @@ def test_generated_image_lands_in_the_bucket_and_page_links_a_signed_url(
 
     page = user_client.get(image.get_absolute_url()).content.decode()
     assert image.original_src in page
+    # The owner's page draws a sized preview through the checked view: a signed redirect too.
+    sized = user_client.get(image.sized_sources()[0].url)
+    assert sized.status_code == 302 and "X-Amz-Signature" in sized.url
+    assert "/private/" in urlparse(sized.url).path
     original = user_client.get(image.original_src)
     assert original.status_code == 302
     url = original.url
@@ -82,16 +89,16 @@ def test_missing_bucket_fails_the_job_cleanly(
 
 def test_paid_download_is_a_short_lived_signed_url(s3_storage, user, user_client, settings):
     """A buyer's download goes to a 5-minute signed URL that saves the file as an attachment."""
-    from purchases import services
     from purchases.models import Order
     from tests.products.factories import FormatFactory, ProductFactory
 
     product = ProductFactory()
-    order = services.order_create(
+    order = make_order(
         customer=user, product=product, format=FormatFactory(), quantity=1, address=None
     )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
-    response = user_client.get(reverse("order_download", args=[order.public_id]))
+    item = order.items.get()
+    response = user_client.get(reverse("order_item_download", args=[order.public_id, item.pk]))
     assert response.status_code == 302
     query = parse_qs(urlparse(response.url).query)
     assert query["X-Amz-Expires"] == ["300"]

@@ -50,9 +50,8 @@ def test_an_ordered_image_is_hidden_instead_and_the_order_keeps_its_file(
     """Someone ordered it: deleting hides it everywhere, the buyer still downloads it."""
     product = ProductFactory(image__owner=user, image__prompt="Ordered once")
     image = product.image
-    order_services.order_create(
-        customer=other_user, product=product, format=FormatFactory(), quantity=1, address=None
-    )
+    line = order_services.LineRequest(product=product, format=FormatFactory())
+    order_services.order_create(customer=other_user, lines=[line], address=None)
     response = user_client.post(delete_url(image))
     assert response.status_code == 302
     image.refresh_from_db()

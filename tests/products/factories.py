@@ -19,9 +19,20 @@ class FormatFactory(factory.django.DjangoModelFactory):
 class PrintFormatFactory(FormatFactory):
     name = "Art print 15×15 cm"
     kind = Format.Kind.PHYSICAL
+    medium = Format.Medium.PAPER
     price = Decimal("24.00")
     width_cm = Decimal("15")
     height_cm = Decimal("15")
+    lab_sku = "GLOBAL-FAP-6X6"  # the simulated lab's 6 × 6 in fine-art print
+
+
+class CanvasFormatFactory(PrintFormatFactory):
+    name = "Canvas 40×40 cm"
+    medium = Format.Medium.CANVAS
+    price = Decimal("79.00")
+    width_cm = Decimal("40")
+    height_cm = Decimal("40")
+    min_dpi = 60
 
 
 class ProductFactory(factory.django.DjangoModelFactory):

@@ -38,6 +38,7 @@ def test_formats_with_prices(client):
             "id": results[0]["id"],
             "name": "Digital download",
             "kind": "digital",
+            "medium": "",
             "price": "5.00",
             "currency": "usd",
             "width_cm": None,

@@ -142,26 +142,53 @@ class FakeStripe:
                 if session["status"] != "open":
                     return 400, {"error": {"type": "invalid_request_error", "message": "Not open"}}
                 session["status"] = "expired"
+            if method == "GET" and "payment_intent.latest_charge" in str(params.get("expand")):
+                return 200, self._expanded(session)
             return 200, session
         if parts == ["v1", "refunds"] and method == "POST":
-            refund = {
-                "id": f"re_{secrets.token_hex(8)}",
-                "object": "refund",
-                "amount": int(params["amount"]),
-                "payment_intent": params["payment_intent"],
-                "status": "succeeded",
-                "currency": "usd",
-            }
-            self.refunds[refund["id"]] = refund
-            return 200, refund
+            return self._refund(params)
         return 404, {
             "error": {"type": "invalid_request_error", "message": f"Unknown {method} {path}"}
         }
 
+    @staticmethod
+    def _expanded(session: dict) -> dict:
+        """The session with its payment intent and latest charge expanded, as `expand` asks."""
+        intent = session.get("payment_intent")
+        if not intent:
+            return session
+        card = {"brand": "visa", "last4": "4242"}
+        charge = {"id": f"ch_{intent}", "payment_method_details": {"type": "card", "card": card}}
+        return {**session, "payment_intent": {"id": intent, "latest_charge": charge}}
+
+    def _refund(self, params: dict) -> tuple[int, dict]:
+        """A refund of all or part of a payment; together they never exceed what was paid."""
+        intent = params["payment_intent"]
+        session = next((s for s in self.sessions.values() if s["payment_intent"] == intent), None)
+        if session is None:
+            return 400, {"error": {"type": "invalid_request_error", "message": "No such payment"}}
+        amount = int(params.get("amount") or session["amount_total"])
+        done = sum(r["amount"] for r in self.refunds.values() if r["payment_intent"] == intent)
+        if done + amount > session["amount_total"]:
+            message = "Refund amount is greater than unrefunded amount on charge."
+            return 400, {"error": {"type": "invalid_request_error", "message": message}}
+        refund = {
+            "id": f"re_{secrets.token_hex(8)}",
+            "object": "refund",
+            "amount": amount,
+            "payment_intent": intent,
+            "status": "succeeded",
+            "currency": session["currency"],
+            "metadata": params.get("metadata", {}),
+        }
+        self.refunds[refund["id"]] = refund
+        return 200, refund
+
     def _create_session(self, params: dict) -> dict:
         session_id = f"cs_test_{secrets.token_hex(12)}"
-        line = params["line_items"][0]
-        amount = int(line["price_data"]["unit_amount"]) * int(line["quantity"])
+        lines = params["line_items"]
+        line = lines[0]
+        amount = sum(int(li["price_data"]["unit_amount"]) * int(li["quantity"]) for li in lines)
         for option in params.get("shipping_options", []):
             amount += int(option["shipping_rate_data"]["fixed_amount"]["amount"])
         session = {
@@ -180,6 +207,7 @@ class FakeStripe:
             "success_url": params["success_url"],
             "cancel_url": params["cancel_url"],
             "payment_intent": None,
+            "payment_method_types": ["card"],
         }
         self.sessions[session_id] = session
         return session

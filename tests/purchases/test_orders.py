@@ -4,48 +4,26 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import ShippingAddress
 from dalle.models import GeneratedImage
-from purchases.models import Order
+from purchases.models import CartItem, Order, OrderItem
 from tests.dalle.factories import ImageFactory
-from tests.purchases.conftest import ADDRESS
+from tests.purchases.conftest import ADDRESS, pay
 
 pytestmark = pytest.mark.django_db
 Status = Order.Status
-
-
-@pytest.fixture
-def checkout(user_client):
-    """Submit the order form and return the simulated checkout page it leads to."""
-
-    def submit(product, fmt, quantity=1, address=None, expect=302):
-        data = {"format": fmt.pk, "quantity": quantity, **(address or {})}
-        response = user_client.post(reverse("order_create", args=[product.slug]), data)
-        assert response.status_code == expect, response.content.decode()[:2000]
-        return response
-
-    return submit
-
-
-def pay(client, order: Order, action: str = "pay"):
-    """Press a button on the TEST MODE page; e-mails queue as they would on commit."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(
-            reverse("simulated_checkout", args=[order.checkout_session_id]), {"action": action}
-        )
 
 
 def test_order_form_lists_formats_with_prices_and_disables_unprintable(
     user_client, product, digital, print_small, print_large
 ):
     """The order form shows each format's price, shipping, and why a large print is disabled."""
-    page = user_client.get(reverse("order_create", args=[product.slug])).content.decode()
+    page = user_client.get(reverse("cart_add", args=[product.slug])).content.decode()
     assert "Digital download</strong> — $5.00" in page
     assert "Art print 15×15 cm</strong> — $24.00" in page
-    assert "+ $6.00 shipping per order" in page
+    assert "+ $6.00 shipping once per order" in page
     assert "Not available: Needs at least 1772 × 1772 px" in page
     assert f'value="{print_large.pk}" disabled' in page
 
@@ -58,7 +36,7 @@ def test_digital_order_paid_in_simulated_checkout(
     order = Order.objects.get(customer=user)
     assert response.url == reverse("simulated_checkout", args=[order.checkout_session_id])
     assert order.status == Status.PENDING
-    assert (order.unit_amount, order.shipping_amount, order.total_amount) == (500, 0, 500)
+    assert (order.subtotal_amount, order.shipping_amount, order.total_amount) == (500, 0, 500)
     assert order.shipping_address is None
 
     page = user_client.get(response.url).content.decode()
@@ -73,7 +51,8 @@ def test_digital_order_paid_in_simulated_checkout(
     assert order.status == Status.DELIVERED
     assert [e.to_status for e in order.events.all()] == ["pending", "paid", "delivered"]
 
-    download = user_client.get(reverse("order_download", args=[order.public_id]))
+    item = order.items.get()
+    download = user_client.get(reverse("order_item_download", args=[order.public_id, item.pk]))
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith('attachment; filename="aigallery-')
     with product.image.image.open("rb") as original:
@@ -97,8 +76,10 @@ def test_print_order_prefills_address_and_charges_shipping(
         postal_code="06236",
         country="KR",
     )
-    form = user_client.get(reverse("order_create", args=[product.slug])).content.decode()
-    assert 'value="박지민"' in form
+    user_client.post(reverse("cart_add", args=[product.slug]), {"format": print_small.pk})
+    cart = user_client.get(reverse("cart")).content.decode()
+    assert 'value="박지민"' in cart
+    user_client.post(reverse("cart_item_remove", args=[user.cart.items.get().pk]))
     checkout(
         product, print_small, quantity=2, address={**ADDRESS, "ship-full_name": "박지민 (회사)"}
     )
@@ -125,21 +106,27 @@ def test_print_order_without_address_is_refused(checkout, product, print_small):
         ({"format": 999999, "quantity": 1}, "Choose one of the formats on offer."),
         ({"format": "abc", "quantity": 1}, "Choose one of the formats on offer."),
         ({"quantity": 0}, "Order at least 1 copy."),
-        ({"quantity": 11}, "Order at most 10 copies at a time."),
-        ({"quantity": "lots"}, "Enter a whole number."),
+        ({"quantity": 11}, "Order at most 10 copies of one item."),
+        ({"quantity": "lots"}, "The quantity must be a whole number."),
+        ({"fit": "stretch"}, "Choose crop to fill or fit with a border."),
+        ({"position": "../../etc"}, "Choose which part of the picture to keep."),
         ({"quantity": 1, "price": "0.01", "total_amount": "1"}, None),
     ],
 )
 def test_tampered_order_input(user_client, product, digital, data, message):
-    """Tampered formats or quantities get a 400 and create nothing; a sent price is ignored."""
+    """Tampered formats or quantities get a 400 and put nothing in the cart; a sent price or
+    a crop for a download is ignored."""
     payload = {"format": digital.pk, **data}
-    response = user_client.post(reverse("order_create", args=[product.slug]), payload)
+    response = user_client.post(reverse("cart_add", args=[product.slug]), payload)
     if message is None:
-        assert Order.objects.get().total_amount == 500
+        assert response.status_code == 302
+        item = CartItem.objects.get()
+        assert (item.seen_unit_amount, item.fit) == (500, "")
+        assert "$5.00" in user_client.get(reverse("cart")).content.decode()
         return
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not Order.objects.exists()
+    assert not CartItem.objects.exists()
 
 
 def test_inactive_and_unprintable_formats_cannot_be_ordered(
@@ -147,7 +134,7 @@ def test_inactive_and_unprintable_formats_cannot_be_ordered(
 ):
     """A deactivated format or a print the image cannot fill is refused."""
     print_large_response = user_client.post(
-        reverse("order_create", args=[product.slug]),
+        reverse("cart_add", args=[product.slug]),
         {"format": print_large.pk, "quantity": 1, **ADDRESS},
     )
     assert print_large_response.status_code == 400
@@ -155,7 +142,7 @@ def test_inactive_and_unprintable_formats_cannot_be_ordered(
     digital.active = False
     digital.save()
     response = user_client.post(
-        reverse("order_create", args=[product.slug]), {"format": digital.pk, "quantity": 1}
+        reverse("cart_add", args=[product.slug]), {"format": digital.pk, "quantity": 1}
     )
     assert response.status_code == 400
     assert not Order.objects.exists()
@@ -168,7 +155,7 @@ def test_someone_elses_private_image_cannot_be_ordered(user_client, other_user, 
     from products.services import product_for_image
 
     product = product_for_image(image=private)
-    assert user_client.get(reverse("order_create", args=[product.slug])).status_code == 404
+    assert user_client.get(reverse("cart_add", args=[product.slug])).status_code == 404
     assert user_client.get(reverse("product_detail", args=[product.slug])).status_code == 404
 
 
@@ -184,7 +171,7 @@ def test_own_private_image_can_be_ordered(user_client, user, digital, shop):
 def test_checking_out_twice_reuses_the_order_and_session(checkout, user_client, product, digital):
     """A double submit or a second 'Pay now' gives the same order and session."""
     first = checkout(product, digital)
-    second = checkout(product, digital)
+    second = user_client.post(reverse("cart_checkout"))
     assert first.url == second.url
     order = Order.objects.get()
     again = user_client.post(reverse("order_pay", args=[order.public_id]))
@@ -235,8 +222,11 @@ def test_orders_are_private(client, user, other_user, checkout, product, digital
     checkout(product, digital)
     order = Order.objects.get()
     client.force_login(other_user)
-    for name in ("order_detail", "order_success", "order_canceled", "order_download"):
+    for name in ("order_detail", "order_success", "order_canceled", "order_receipt"):
         assert client.get(reverse(name, args=[order.public_id])).status_code == 404
+    item = order.items.get()
+    download = reverse("order_item_download", args=[order.public_id, item.pk])
+    assert client.get(download).status_code == 404
     for name in ("order_pay", "order_cancel"):
         assert client.post(reverse(name, args=[order.public_id])).status_code == 404
     assert (
@@ -250,7 +240,9 @@ def test_unpaid_order_has_no_download(checkout, user_client, product, digital):
     """The download opens only after payment."""
     checkout(product, digital)
     order = Order.objects.get()
-    response = user_client.get(reverse("order_download", args=[order.public_id]), follow=True)
+    item = order.items.get()
+    download = reverse("order_item_download", args=[order.public_id, item.pk])
+    response = user_client.get(download, follow=True)
     assert "The download opens once the order is paid." in response.content.decode()
 
 
@@ -273,7 +265,11 @@ def test_korean_won_is_zero_decimal(settings, checkout, product, shop):
     fmt = FormatFactory(price=Decimal("5000"))
     checkout(product, fmt, quantity=3)
     order = Order.objects.get()
-    assert (order.currency, order.unit_amount, order.total_amount) == ("krw", 5000, 15000)
+    assert (order.currency, order.items.get().unit_amount, order.total_amount) == (
+        "krw",
+        5000,
+        15000,
+    )
     assert order.total_display == "₩15,000"
 
 
@@ -282,20 +278,28 @@ def test_my_orders_query_count_is_constant(
     user_client, user, product, digital, count, django_assert_max_num_queries
 ):
     """My orders costs the same few queries for 1, 24, 50 or 1,000 orders."""
-    Order.objects.bulk_create(
+    orders = Order.objects.bulk_create(
         Order(
             customer=user,
-            product=product,
-            format=digital,
-            quantity=1,
             currency="usd",
-            unit_amount=500,
+            subtotal_amount=500,
             total_amount=500,
             email=user.email,
         )
         for _ in range(count)
     )
-    with django_assert_max_num_queries(5):
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product=product,
+            format=digital,
+            quantity=1,
+            unit_amount=500,
+            line_amount=500,
+        )
+        for order in orders
+    )
+    with django_assert_max_num_queries(6):
         page = user_client.get(reverse("order_list")).content.decode()
     assert page.count("<tr>") - 1 == min(count, 24)
 

@@ -6,6 +6,7 @@ from django.test import Client
 
 from purchases import services
 from purchases.models import Order
+from tests.purchases.factories import make_order
 from tests.purchases.fake_stripe import event, sign
 
 WEBHOOK = "/purchases/stripe/webhook/"
@@ -14,7 +15,7 @@ BASE = "http://testserver/"
 
 @pytest.fixture
 def order(db, stripe, user, product, print_small):
-    return services.order_create(
+    return make_order(
         customer=user, product=product, format=print_small, quantity=1, address={"country": "KR"}
     )
 
@@ -23,7 +24,7 @@ def order(db, stripe, user, product, print_small):
 @pytest.mark.django_db(transaction=True)
 def test_the_order_row_is_free_while_stripe_answers(stripe, user, product, print_small):
     """While Stripe handles each call, another connection locks the order row at once (NOWAIT)."""
-    order = services.order_create(
+    order = make_order(
         customer=user, product=product, format=print_small, quantity=1, address={"country": "KR"}
     )
     seen = []
@@ -51,7 +52,7 @@ def test_the_order_row_is_free_while_stripe_answers(stripe, user, product, print
         headers={"Stripe-Signature": sign(payload)},
     )
     assert response.status_code == 200
-    services.order_refund(order=order, actor=None)
+    services.order_refund(order=order, actor=None, key="t")
     session = f"/v1/checkout/sessions/{order.checkout_session_id}"
     assert seen == [
         ("POST", "/v1/checkout/sessions", 1),
@@ -68,7 +69,7 @@ def test_the_order_row_is_free_while_stripe_answers(stripe, user, product, print
     [
         lambda order: services.order_checkout_open(order=order, base_url=BASE),
         lambda order: services.order_cancel(order=order, actor=None),
-        lambda order: services.order_refund(order=order, actor=None),
+        lambda order: services.order_refund(order=order, actor=None, key="t"),
         lambda order: services.checkout_fulfill(session_id=order.checkout_session_id),
     ],
     ids=["checkout", "cancel", "refund", "fulfil"],

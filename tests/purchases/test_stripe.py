@@ -12,6 +12,7 @@ from django.urls import reverse
 from purchases import services
 from purchases.models import Order, StripeEvent
 from tests.purchases.conftest import ADDRESS
+from tests.purchases.factories import make_order
 from tests.purchases.fake_stripe import event, sign
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,9 @@ WEBHOOK = "/purchases/stripe/webhook/"
 
 
 @pytest.fixture
-def order(stripe, user_client, product, print_small):
+def order(stripe, checkout, product, print_small):
     """A print order whose checkout session exists on (fake) Stripe."""
-    response = user_client.post(
-        reverse("order_create", args=[product.slug]),
-        {"format": print_small.pk, "quantity": 2, **ADDRESS},
-    )
-    assert response.status_code == 302
+    response = checkout(product, print_small, quantity=2, address=ADDRESS)
     created = Order.objects.get()
     assert response.url == stripe.sessions[created.checkout_session_id]["url"]
     return created
@@ -49,7 +46,10 @@ def test_checkout_session_is_built_on_the_server(order, stripe, user):
     assert line["price_data"] == {
         "currency": "usd",
         "unit_amount": "2400",
-        "product_data": {"name": order.product.name, "description": "Art print 15×15 cm"},
+        "product_data": {
+            "name": order.items.get().product.name,
+            "description": "Art print 15×15 cm · Crop to fill, keeping the centre",
+        },
     }
     assert params["shipping_options"][0]["shipping_rate_data"]["fixed_amount"] == {
         "amount": "600",
@@ -83,11 +83,8 @@ def test_stripe_error_keeps_the_order_pending_with_a_clear_message(
     stripe.fail_next(500)
     stripe.fail_next(500)
     stripe.fail_next(500)  # the library's own retries too
-    response = user_client.post(
-        reverse("order_create", args=[product.slug]),
-        {"format": digital.pk, "quantity": 1},
-        follow=True,
-    )
+    user_client.post(reverse("cart_add", args=[product.slug]), {"format": digital.pk})
+    response = user_client.post(reverse("cart_checkout"), follow=True)
     assert "We could not reach the payment provider" in response.content.decode()
     order = Order.objects.get()
     assert order.status == Status.PENDING
@@ -263,53 +260,58 @@ def test_success_page_does_not_trust_the_url(order, stripe, user_client):
 
 
 def test_refund_in_the_admin(order, stripe, client, admin_client, run_tasks):
-    """A manager refunds in full through Stripe with an idempotency key; Stripe's echo is a no-op."""
+    """A manager refunds in full through Stripe with an idempotency key; Stripe's echo and a
+    second refund change nothing, and the second says why."""
     session = stripe.complete(order.checkout_session_id)
     deliver(client, event("checkout.session.completed", session))
+    refund_all = {"action": "refund_in_full", "_selected_action": [order.pk]}
+    changelist = reverse("admin:purchases_order_changelist")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = admin_client.post(
-            reverse("admin:purchases_order_changelist"),
-            {"action": "refund_in_full", "_selected_action": [order.pk]},
-            follow=True,
-        )
-    assert f"Order {order.short_id} refunded." in response.content.decode()
+        response = admin_client.post(changelist, refund_all, follow=True)
+    assert f"Order {order.short_id}: refunded $54.00." in response.content.decode()
     refund_call = stripe.calls("POST", "/v1/refunds")[0]
+    key = f"admin-full-{order.public_id}-0"
     assert refund_call["params"] == {
         "payment_intent": session["payment_intent"],
         "amount": str(order.total_amount),
+        "metadata": {"refund_key": key},
     }
-    assert refund_call["headers"]["idempotency-key"] == f"refund-{order.public_id}"
+    assert refund_call["headers"]["idempotency-key"] == f"refund-{key}"
     order.refresh_from_db()
     assert order.status == Status.REFUNDED
-    refunded_event = event(
-        "charge.refunded",
-        {
-            "id": "ch_1",
-            "object": "charge",
-            "payment_intent": session["payment_intent"],
-            "amount_refunded": order.total_amount,
-        },
-    )
-    assert deliver(client, refunded_event).status_code == 200
+    echo = event("refund.updated", next(iter(stripe.refunds.values())))
+    assert deliver(client, echo).status_code == 200
+    order.refresh_from_db()
+    assert order.refunded_amount == order.total_amount
     assert order.events.filter(to_status=Status.REFUNDED).count() == 1
+
+    again = admin_client.post(changelist, refund_all, follow=True).content.decode()
+    assert "is already refunded in full ($54.00); nothing more was refunded." in again
+    assert "refunded $54.00." not in again.split("already refunded")[1]
+    assert len(stripe.calls("POST", "/v1/refunds")) == 1
     run_tasks()
-    assert [m.subject for m in mail.outbox][-1].endswith("is refunded")
+    subjects = [m.subject for m in mail.outbox]
+    assert f"Your order {order.short_id} is refunded" in subjects, subjects
+    assert not [m.body for m in mail.outbox if "Lab problem" in m.subject]
 
 
 def test_refund_made_in_the_stripe_dashboard(order, stripe, client):
-    """A full refund made in Stripe's dashboard reaches the order through the webhook."""
+    """Refunds made in Stripe's dashboard reach the order through the webhook: a part, then
+    the rest."""
     session = stripe.complete(order.checkout_session_id)
     deliver(client, event("checkout.session.completed", session))
-    charge = {
-        "id": "ch_2",
-        "object": "charge",
+    refund = {
+        "id": "re_dash_1",
+        "object": "refund",
         "payment_intent": session["payment_intent"],
-        "amount_refunded": 100,
+        "amount": 100,
+        "status": "succeeded",
     }
-    deliver(client, event("charge.refunded", charge))
+    deliver(client, event("refund.created", refund))
     order.refresh_from_db()
-    assert order.status == Status.PAID  # partial
-    deliver(client, event("charge.refunded", {**charge, "amount_refunded": order.total_amount}))
+    assert (order.status, order.refunded_amount) == (Status.PAID, 100)  # partial
+    rest = {**refund, "id": "re_dash_2", "amount": order.total_amount - 100}
+    deliver(client, event("refund.created", rest))
     order.refresh_from_db()
     assert order.status == Status.REFUNDED
 
@@ -319,7 +321,7 @@ def test_concurrent_duplicate_deliveries_make_one_transition(stripe, user, produ
     """The same event delivered four times at once: one transition, one e-mail queued."""
     from django_tasks_db.models import DBTaskResult
 
-    order = services.order_create(
+    order = make_order(
         customer=user, product=product, format=print_small, quantity=1, address={"country": "KR"}
     )
     services.order_checkout_open(order=order, base_url="http://testserver/")

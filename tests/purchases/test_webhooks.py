@@ -1,7 +1,6 @@
 """Stripe's webhook: each event type reaches its handler, and unknown types are acknowledged."""
 
 import pytest
-from django.urls import reverse
 
 from purchases.models import Order, StripeEvent
 from tests.purchases.conftest import ADDRESS
@@ -13,11 +12,8 @@ Status = Order.Status
 
 
 @pytest.fixture
-def order(stripe, user_client, product, print_small):
-    user_client.post(
-        reverse("order_create", args=[product.slug]),
-        {"format": print_small.pk, "quantity": 1, **ADDRESS},
-    )
+def order(stripe, checkout, product, print_small):
+    checkout(product, print_small, address=ADDRESS)
     return Order.objects.get()
 
 
@@ -62,49 +58,52 @@ def paid_order(order, stripe, client):
     return order
 
 
-def charge_refunded(order) -> dict:
+def charge_refunded(order, amount=None) -> dict:
     return {
         "id": "ch_1",
         "object": "charge",
         "payment_intent": order.payment_intent_id,
-        "amount_refunded": order.total_amount,
+        "amount_refunded": amount or order.total_amount,
     }
 
 
-def refund(order, status: str) -> dict:
+def refund(order, status: str, amount=None, refund_id="re_dashboard") -> dict:
     return {
-        "id": "re_dashboard",
+        "id": refund_id,
         "object": "refund",
         "payment_intent": order.payment_intent_id,
-        "amount": order.total_amount,
+        "amount": amount or order.total_amount,
         "status": status,
+        "metadata": {},
     }
 
 
 @pytest.mark.parametrize(
-    ("type_", "obj", "status", "refund_id"),
+    ("type_", "obj", "status", "refunded"),
     [
-        ("charge.refunded", charge_refunded, Status.REFUNDED, ""),
-        (
-            "refund.created",
-            lambda order: refund(order, "succeeded"),
-            Status.REFUNDED,
-            "re_dashboard",
-        ),
-        (
-            "refund.updated",
-            lambda order: refund(order, "succeeded"),
-            Status.REFUNDED,
-            "re_dashboard",
-        ),
-        ("refund.created", lambda order: refund(order, "pending"), Status.PAID, ""),
+        ("refund.created", lambda order: refund(order, "succeeded"), Status.REFUNDED, 3000),
+        ("refund.updated", lambda order: refund(order, "succeeded"), Status.REFUNDED, 3000),
+        ("refund.created", lambda order: refund(order, "succeeded", 1000), Status.PAID, 1000),
+        ("refund.created", lambda order: refund(order, "pending"), Status.PAID, 0),
+        # A running total: refunds arrive as refund events, so this one counts nothing twice.
+        ("charge.refunded", charge_refunded, Status.PAID, 0),
     ],
 )
-def test_refund_events(paid_order, client, type_, obj, status, refund_id):
+def test_refund_events(paid_order, client, type_, obj, status, refunded):
     """A refund made in Stripe's dashboard reaches the order once it has succeeded."""
     assert deliver(client, event(type_, obj(paid_order))).status_code == 200
     paid_order.refresh_from_db()
-    assert (paid_order.status, paid_order.refund_id) == (status, refund_id)
+    assert (paid_order.status, paid_order.refunded_amount) == (status, refunded)
+
+
+def test_dashboard_refund_events_count_once(paid_order, client):
+    """refund.created then refund.updated for one dashboard refund records it once."""
+    deliver(client, event("refund.created", refund(paid_order, "succeeded", 1000)))
+    deliver(client, event("refund.updated", refund(paid_order, "succeeded", 1000)))
+    deliver(client, event("refund.created", refund(paid_order, "succeeded", 500, "re_two")))
+    paid_order.refresh_from_db()
+    assert paid_order.refunded_amount == 1500
+    assert paid_order.refunds.count() == 2
 
 
 def test_unknown_event_changes_nothing(order, stripe, client):

@@ -5,15 +5,24 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
-# Name, kind, price in the shop currency, print size in cm, minimum DPI. A 1024 px image
-# prints the small print and the canvas well; the larger prints need a larger image.
+# Name, kind, medium, price in the shop currency, print size in cm, minimum DPI. A 1024 px
+# image prints the small print and the canvas well; the larger prints need a larger image.
 DEMO_FORMATS = [
-    ("Digital download", "digital", "5.00", None, 150),
-    ("Art print 15×15 cm", "physical", "24.00", ("15", "15"), 150),
-    ("Art print 20×20 cm", "physical", "32.00", ("20", "20"), 150),
-    ("Art print 15×22 cm", "physical", "29.00", ("15", "22"), 150),
-    ("Canvas 40×40 cm", "physical", "79.00", ("40", "40"), 60),
+    ("Digital download", "digital", "", "5.00", None, 150),
+    ("Art print 15×15 cm", "physical", "paper", "24.00", ("15", "15"), 150),
+    ("Art print 20×20 cm", "physical", "paper", "32.00", ("20", "20"), 150),
+    ("Art print 15×22 cm", "physical", "paper", "29.00", ("15", "22"), 150),
+    ("Canvas 40×40 cm", "physical", "canvas", "79.00", ("40", "40"), 60),
 ]
+# The simulated lab's SKUs for the demo prints (Prodigi's names: sizes in inches).
+DEMO_LAB_SKUS = {
+    "Art print 15×15 cm": ("GLOBAL-FAP-6X6", {}),
+    "Art print 20×20 cm": ("GLOBAL-FAP-8X8", {}),
+    "Art print 15×22 cm": ("GLOBAL-FAP-6X9", {}),
+    "Canvas 40×40 cm": ("GLOBAL-CAN-16X16", {"wrap": "ImageWrap"}),
+}
+# Added to a shop that has formats but no canvas yet (installs from before formats had a medium).
+DEMO_CANVAS = DEMO_FORMATS[-1]
 
 
 DEMO_FAQ = [
@@ -91,25 +100,51 @@ class Command(BaseCommand):
 
     def ensure_formats(self) -> None:
         from products.models import Format, ShopSettings
-        from products.money import exponent
 
         ShopSettings.load()
-        if Format.objects.exists():
+        if not Format.objects.exists():
+            for order, spec in enumerate(DEMO_FORMATS):
+                self.create_format(spec, sort_order=order)
+            self.stdout.write(
+                f"Created {len(DEMO_FORMATS)} demo formats; edit their prices in the admin."
+            )
+        elif not Format.objects.filter(medium=Format.Medium.CANVAS).exists():
+            last = Format.objects.order_by("-sort_order").first()
+            self.create_format(DEMO_CANVAS, sort_order=last.sort_order + 1)
+            self.stdout.write(f"Added a demo canvas format: {DEMO_CANVAS[0]}.")
+        self.ensure_lab_skus()
+
+    def ensure_lab_skus(self) -> None:
+        """Demo prints map to the simulated lab's products, with the pixel sizes it prints at."""
+        from products.models import Format
+        from products.services import FormatLabError, format_read_print_size
+
+        if settings.LAB_BACKEND != "simulated":
             return
+        for fmt in Format.objects.filter(name__in=DEMO_LAB_SKUS, lab_sku=""):
+            fmt.lab_sku, fmt.lab_attributes = DEMO_LAB_SKUS[fmt.name]
+            fmt.save(update_fields=["lab_sku", "lab_attributes"])
+            try:
+                format_read_print_size(format=fmt)
+            except FormatLabError as error:
+                self.stdout.write(f"{fmt.name}: {error}")
+
+    def create_format(self, spec: tuple, *, sort_order: int) -> None:
+        from products.models import Format
+        from products.money import exponent
+
+        name, kind, medium, price, size, dpi = spec
         # The demo prices are in dollars; a currency without cents gets round thousands.
         scale = 1 if exponent() else 1000
-        for order, (name, kind, price, size, dpi) in enumerate(DEMO_FORMATS):
-            Format.objects.create(
-                name=name,
-                kind=kind,
-                price=Decimal(price) * scale,
-                width_cm=size and Decimal(size[0]),
-                height_cm=size and Decimal(size[1]),
-                min_dpi=dpi,
-                sort_order=order,
-            )
-        self.stdout.write(
-            f"Created {len(DEMO_FORMATS)} demo formats; edit their prices in the admin."
+        Format.objects.create(
+            name=name,
+            kind=kind,
+            medium=medium,
+            price=Decimal(price) * scale,
+            width_cm=size and Decimal(size[0]),
+            height_cm=size and Decimal(size[1]),
+            min_dpi=dpi,
+            sort_order=sort_order,
         )
 
     def ensure_manager(self) -> None:

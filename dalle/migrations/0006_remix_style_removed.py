@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dalle', '0003_public_indexes'),
+        ('dalle', '0005_public_indexes'),
     ]
 
     operations = [

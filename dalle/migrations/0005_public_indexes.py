@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dalle', '0002_private_files'),
+        ('dalle', '0004_generatedimage_run_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

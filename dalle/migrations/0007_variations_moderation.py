@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dalle', '0004_remix_style_removed'),
+        ('dalle', '0006_remix_style_removed'),
     ]
 
     operations = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PrintlabConfig(AppConfig):
+    name = "printlab"
+    verbose_name = "Print lab"
