@@ -117,8 +117,8 @@ class OrderAdmin(admin.ModelAdmin):
     fields = PAYMENT_FIELDS
     inlines = [OrderItemInline, RefundInline, OrderEventInline]
     actions = [
+        # Shipping takes a carrier and a tracking number: the manager order page asks for them.
         _advance(Order.Status.IN_PRODUCTION, "in production"),
-        _advance(Order.Status.SHIPPED, "shipped"),
         _advance(Order.Status.DELIVERED, "delivered"),
         "refund_in_full",
         "export_csv",

@@ -117,7 +117,7 @@ def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_serve
             ("explore-signed-in", reverse("explore")),
             ("my-images", reverse("image_list")),
             ("profile", reverse("profile")),
-            ("order-form", reverse("order_create", args=[product.slug])),
+            ("order-form", reverse("cart_add", args=[product.slug])),
             ("my-orders", reverse("order_list")),
             ("order", order.get_absolute_url()),
         ],
@@ -205,8 +205,9 @@ def test_create_an_image_by_keyboard(browser, live_server, user):
     page.context.close()
 
 
-def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user, shop):
+def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user, shop, settings):
     """From the product page to the test checkout with the keyboard alone, radio group included."""
+    settings.LAB_BACKEND = "none"  # the flat shipping rate, so the total is known
     page = new_page(browser, live_server, 390, user.username)
     page.goto(shop["product"].get_absolute_url())
     tab_to(page, "Order")
@@ -218,6 +219,9 @@ def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user,
             break
         page.keyboard.press("ArrowDown")
     assert page.get_by_label("Art print 15×15 cm").is_checked()
+    tab_to(page, "Add to cart")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your cart", level=1).wait_for()
     for label, text in [("Full name", "Lee Seo-yeon"), ("Address line 1", "24 Insadong-gil")]:
         tab_to(page, label)
         page.keyboard.type(text)
@@ -226,7 +230,7 @@ def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user,
         page.keyboard.type(text)
     tab_to(page, "Country")
     page.get_by_label("Country").select_option("KR")  # a native select: arrows pick, as here
-    tab_to(page, "Continue to payment")
+    tab_to(page, "Check out · $30.00")
     page.keyboard.press("Enter")
     page.get_by_text("TEST MODE").wait_for()
     assert page.get_by_role("button", name="Pay").first.is_visible()
@@ -236,8 +240,8 @@ def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user,
 def test_invalid_form_lands_on_the_error_summary(browser, live_server, user, shop):
     """A refused order form: focus is on the summary, whose link leads to the radio group."""
     page = new_page(browser, live_server, 1280, user.username)
-    page.goto(reverse("order_create", args=[shop["product"].slug]))
-    tab_to(page, "Continue to payment")
+    page.goto(reverse("cart_add", args=[shop["product"].slug]))
+    tab_to(page, "Add to cart")
     page.keyboard.press("Enter")
     summary = page.locator(".error-summary")
     summary.wait_for()
