@@ -153,9 +153,9 @@ def browser():
         browser.close()
 
 
-def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the form, as a person does."""
-    page.goto("/accounts/login/")
+def log_in(page, username: str, password: str = PASSWORD, next_url: str = "") -> None:
+    """Log in through the form, as a person does (landing on `next_url`, else the home page)."""
+    page.goto(f"/accounts/login/?next={next_url}" if next_url else "/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
