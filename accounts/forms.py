@@ -51,6 +51,21 @@ class ShippingAddressForm(forms.ModelForm):
         return cleaned
 
 
+class PublicProfileForm(forms.ModelForm):
+    """The name and the few words on the creator's page at /@username/."""
+
+    class Meta:
+        model = User
+        fields = ("display_name", "bio")
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3, "maxlength": 300})}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["display_name"] = " ".join(cleaned.get("display_name", "").split())
+        cleaned["bio"] = cleaned.get("bio", "").strip()
+        return cleaned
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset whose e-mail is sent by the task worker, not inside the request."""
 

@@ -12,10 +12,21 @@ class User(AbstractUser):
     email = models.EmailField("e-mail address")
     # Set when the owner follows the signed link e-mailed at sign-up; needed to generate.
     email_verified_at = models.DateTimeField("e-mail verified", null=True, blank=True)
+    # The public profile: the name and the few words on the creator's page and cards.
+    display_name = models.CharField(
+        max_length=60, blank=True, help_text="Shown on your artwork instead of your user name."
+    )
+    bio = models.CharField(
+        max_length=300, blank=True, help_text="A sentence or two about you, on your public page."
+    )
 
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -101,6 +101,14 @@ def shipping_address_save(*, user: User, data: dict[str, str]) -> ShippingAddres
     return address
 
 
+def public_profile_save(*, user: User, display_name: str, bio: str) -> User:
+    """The public name and bio; saving the user drops its cached copy (accounts.backends)."""
+    user.display_name = display_name
+    user.bio = bio
+    user.save(update_fields=["display_name", "bio"])
+    return user
+
+
 class DuplicateSubmission(Exception):
     """The same form was sent again (a double click, a reload): nothing new is made."""
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("verify/", views.email_verify_pending, name="email_verify_pending"),
     path("verify/<str:token>/", views.email_verify_view, name="email_verify"),
     path("profile/", views.profile, name="profile"),
+    path("profile/public/", views.public_profile, name="public_profile"),
     path("profile/api-keys/", views.api_token_create, name="api_token_create"),
     path(
         "profile/api-keys/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"

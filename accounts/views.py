@@ -9,7 +9,13 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiTokenForm, QueuedPasswordResetForm, ShippingAddressForm, SignUpForm
+from accounts.forms import (
+    ApiTokenForm,
+    PublicProfileForm,
+    QueuedPasswordResetForm,
+    ShippingAddressForm,
+    SignUpForm,
+)
 from accounts.selectors import api_tokens_of, shipping_address_of
 from accounts.services import (
     DuplicateSubmission,
@@ -18,6 +24,7 @@ from accounts.services import (
     email_verification_send,
     email_verification_url,
     email_verify,
+    public_profile_save,
     shipping_address_save,
     user_sign_up,
 )
@@ -68,6 +75,7 @@ def _profile_page(
 ) -> HttpResponse:
     context = {
         "form": form,
+        "public_form": PublicProfileForm(instance=request.user),
         "tokens": api_tokens_of(user=request.user),
         "token_form": ApiTokenForm(),
         **extra,
@@ -87,6 +95,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your shipping address is saved.")
         return redirect("profile")
     return _profile_page(request, form)
+
+
+@require_POST
+@login_required
+def public_profile(request: HttpRequest) -> HttpResponse:
+    public_form = PublicProfileForm(request.POST, instance=request.user)
+    if not public_form.is_valid():
+        form = ShippingAddressForm(instance=shipping_address_of(user=request.user))
+        # The instance was changed by validation; the page shows what was typed, saved or not.
+        return _profile_page(request, form, status=400, public_form=public_form)
+    public_profile_save(
+        user=request.user,
+        display_name=public_form.cleaned_data["display_name"],
+        bio=public_form.cleaned_data["bio"],
+    )
+    messages.success(request, "Your public profile is saved.")
+    return redirect("profile")
 
 
 @require_POST

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chatbot import tasks
 from chatbot.models import Conversation, Message, SupportRequest
 from lib.mail import mail_enqueue
 from lib.throttle import count_add
+from notifications.services import Kind, notification_send
 
 
 class ChatRefused(Exception):
@@ -135,4 +137,12 @@ def support_request_reply(
         to=[support_request.email],
         context={"support_request": support_request},
     )
+    if support_request.user is not None:
+        notification_send(
+            recipient=support_request.user,
+            kind=Kind.SUPPORT_REPLY,
+            text="Our team replied to your question.",
+            url=reverse("contact"),
+            event_key=f"support:{support_request.pk}:{support_request.replied_at.timestamp()}",
+        )
     return support_request

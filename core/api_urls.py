@@ -3,6 +3,8 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import ProfileView
 from dalle.api import GenerationViewSet
+from gallery.api import CreatorViewSet, ExploreViewSet, PublicImageViewSet
+from notifications.api import NotificationViewSet
 from products.api import FormatViewSet, ImagePublishView, ProductViewSet
 from purchases.api import (
     CartCheckoutView,
@@ -19,6 +21,10 @@ router.register("products", ProductViewSet, basename="api-product")
 router.register("formats", FormatViewSet, basename="api-format")
 router.register("orders", OrderViewSet, basename="api-order")
 router.register("staff/orders", StaffOrderViewSet, basename="api-staff-order")
+router.register("explore", ExploreViewSet, basename="api-explore")
+router.register("images", PublicImageViewSet, basename="api-image")
+router.register("creators", CreatorViewSet, basename="api-creator")
+router.register("notifications", NotificationViewSet, basename="api-notification")
 
 urlpatterns = [
     path("profile/", ProfileView.as_view(), name="api-profile"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "core",
+    "notifications",
     "accounts",
     "dalle",
     "products",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "printlab",
     "chatbot",
     "console",
+    "gallery",
 ]
 
 MIDDLEWARE = [
@@ -487,6 +489,9 @@ if PAYMENT_GATEWAY == "stripe" and not DEBUG and not STRIPE_WEBHOOK_SECRET:
 CHECKOUT_EXPIRES_MINUTES = env_int("CHECKOUT_EXPIRES_MINUTES", 60)
 # Seconds an anonymous shop page stays cached (changes drop it at once with Redis).
 SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 10)
+# Seconds a gallery page (home, Explore, a creator's page) stays cached: how long other
+# people's likes take to show. Sharing, hiding or deleting an image shows at once.
+GALLERY_CACHE_SECONDS = env_int("GALLERY_CACHE_SECONDS", 5)
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 # Seconds an order table stays cached (its key changes with any order change anyway).
 ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)
@@ -576,3 +581,6 @@ CHATBOT_RATE_LIMIT_PER_IP = env_int("CHATBOT_RATE_LIMIT_PER_IP", 60)
 
 DEMO_MANAGER_USERNAME = env_str("DEMO_MANAGER_USERNAME", "manager")
 DEMO_MANAGER_PASSWORD = env_str("DEMO_MANAGER_PASSWORD")
+# `ensure_demo_data` (run by `make run`) seeds a demo gallery: three creators, two dozen artworks,
+# remixes and likes. On by default in development, off in production.
+DEMO_GALLERY = env_bool("DEMO_GALLERY", DEBUG)

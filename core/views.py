@@ -16,11 +16,17 @@ from django.views import defaults as django_defaults
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from gallery.cache import gallery_cache_seconds, gallery_state
+from gallery.selectors import home_sections
+from lib.caching import cache_per_viewer
+
 logger = logging.getLogger(__name__)
 
 
+@cache_per_viewer(state=gallery_state, seconds=gallery_cache_seconds)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Today's and this week's top five and the newest art, and the way to create one's own."""
+    return render(request, "core/home.html", {"sections": home_sections(viewer=request.user)})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

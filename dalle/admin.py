@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from dalle import services
-from dalle.models import GeneratedImage, GenerationSwitch, ImageEvent
+from dalle.models import BlockedWord, GeneratedImage, GenerationSwitch, ImageEvent
 
 
 class ImageEventInline(admin.TabularInline):
@@ -71,3 +71,11 @@ class GenerationSwitchAdmin(admin.ModelAdmin):
             messages.success(request, "Image generation is on again.")
         else:
             services.generation_pause(reason=obj.reason or f"Paused by {request.user.username}")
+
+
+@admin.register(BlockedWord)
+class BlockedWordAdmin(admin.ModelAdmin):
+    """Words refused in prompts, before any image provider is asked."""
+
+    list_display = ("word", "note", "created_at")
+    search_fields = ("word", "note")

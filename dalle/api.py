@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from dalle import selectors, services
-from dalle.models import PROMPT_MAX_LENGTH, GeneratedImage
+from dalle.models import PROMPT_MAX_LENGTH, STYLE_CHOICES, GeneratedImage
 from lib.api import error_response
 from lib.client_ip import client_ip
 
@@ -17,13 +17,14 @@ class GenerationSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
+    remix_of = serializers.SerializerMethodField()
 
     class Meta:
         model = GeneratedImage
         fields = [
-            "id", "prompt", "size", "status", "error_code", "error_message", "provider", "model",
-            "revised_prompt", "width", "height", "visibility", "image_url", "thumbnail_url",
-            "status_url", "page_url", "created_at", "started_at", "finished_at",
+            "id", "prompt", "size", "style", "status", "error_code", "error_message", "provider",
+            "model", "revised_prompt", "width", "height", "visibility", "remix_of", "image_url",
+            "thumbnail_url", "status_url", "page_url", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -46,12 +47,41 @@ class GenerationSerializer(serializers.ModelSerializer):
             return None
         return self.context["request"].build_absolute_uri(image.thumbnail_src)
 
+    def get_remix_of(self, image: GeneratedImage) -> str | None:
+        """The id of the public image this one remixes (None once that is no longer public)."""
+        original = image.remix_of if image.remix_of_id else None
+        return str(original.public_id) if original is not None and original.is_public else None
+
 
 class GenerationCreateSerializer(serializers.Serializer):
     prompt = serializers.CharField(max_length=PROMPT_MAX_LENGTH, trim_whitespace=True)
     size = serializers.ChoiceField(
         choices=GeneratedImage.Size.choices, default=GeneratedImage.Size.SQUARE
     )
+    style = serializers.ChoiceField(choices=STYLE_CHOICES, default="", allow_blank=True)
+
+
+# A refused request's answer, by the refusal's code (the rest are limits: 429).
+REFUSAL_STATUS = {
+    "email_unverified": status.HTTP_403_FORBIDDEN,
+    "prompt_blocked": status.HTTP_400_BAD_REQUEST,
+    "remix_not_public": status.HTTP_400_BAD_REQUEST,
+    "bad_count": status.HTTP_400_BAD_REQUEST,
+}
+
+
+def refusal_response(refusal: services.GenerationRefused) -> Response:
+    """A refused generation in the API's one error shape."""
+    answer = REFUSAL_STATUS.get(refusal.code, status.HTTP_429_TOO_MANY_REQUESTS)
+    if answer != status.HTTP_429_TOO_MANY_REQUESTS:
+        return error_response(refusal.code, refusal.message, answer)
+    retry_at = refusal.retry_at.isoformat() if refusal.retry_at else None
+    return error_response("limit_reached", refusal.message, answer, retry_at=retry_at)
+
+
+def accepted_response(image: GeneratedImage, request) -> Response:
+    data = GenerationSerializer(image, context={"request": request}).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["status_url"]})
 
 
 class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -62,7 +92,7 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_value_regex = "[0-9a-fA-F-]{36}"
 
     def get_queryset(self):
-        return selectors.images_of(user=self.request.user)
+        return selectors.images_of(user=self.request.user).select_related("remix_of")
 
     def get_throttles(self):
         if self.action == "create":
@@ -79,19 +109,8 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 user=request.user, client_ip=client_ip(request), **incoming.validated_data
             )
         except services.GenerationRefused as refusal:
-            if refusal.code == "email_unverified":
-                return error_response(refusal.code, refusal.message, status.HTTP_403_FORBIDDEN)
-            retry_at = refusal.retry_at.isoformat() if refusal.retry_at else None
-            return error_response(
-                "limit_reached",
-                refusal.message,
-                status.HTTP_429_TOO_MANY_REQUESTS,
-                retry_at=retry_at,
-            )
-        data = GenerationSerializer(image, context={"request": request}).data
-        return Response(
-            data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["status_url"]}
-        )
+            return refusal_response(refusal)
+        return accepted_response(image, request)
 
     @extend_schema(request=None, responses={200: GenerationSerializer})
     @action(detail=True, methods=["post"])

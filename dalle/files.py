@@ -144,6 +144,28 @@ def _sizes_publish_if_still_public(image: GeneratedImage) -> list[str]:
     return ["public copies made"]
 
 
+def image_files_delete(*, private: list[str], public: list[str]) -> None:
+    """Remove a deleted image's files (original, previews, public copies, every size); one
+    that is already gone is no error."""
+    _delete(private_storage(), [name for name in private if name])
+    _delete(default_storage, [name for name in public if name])
+
+
+def image_file_names(image: GeneratedImage) -> dict[str, list[str]]:
+    """Every stored file of an image, private and public, for `image_files_delete`."""
+    return {
+        "private": [
+            image.image.name,
+            image.preview.name,
+            *(stored["name"] for stored in image.sized_previews),
+        ],
+        "public": [
+            image.thumbnail.name,
+            *(stored["name"] for stored in image.sized_thumbnails),
+        ],
+    }
+
+
 def _copy(source, name: str, target, key: str) -> str:
     with source.open(name, "rb") as handle:
         return target.save(key, ContentFile(handle.read()))

@@ -9,6 +9,7 @@ from django.db import transaction
 from dalle.models import GeneratedImage, GenerationSwitch, ImageEvent
 from dalle.providers import ProviderError
 from lib.mail import mail_enqueue
+from notifications.services import Kind, notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ class TransitionNotAllowed(Exception):
 
 
 def image_transition(image: GeneratedImage, to: str, /, *, note: str = "", **fields) -> None:
-    """Move a locked image to another status, with an event row; the one place it happens."""
+    """Move a locked image to another status, with an event row; the one place it happens.
+    A job that ends tells its owner (and, for a finished remix, the original's owner)."""
     if to not in GeneratedImage.TRANSITIONS[image.status]:
         raise TransitionNotAllowed(f"{image.status} → {to}")
     ImageEvent.objects.create(image=image, from_status=image.status, to_status=to, note=note[:300])
@@ -41,6 +43,44 @@ def image_transition(image: GeneratedImage, to: str, /, *, note: str = "", **fie
     for name, value in fields.items():
         setattr(image, name, value)
     image.save(update_fields=["status", *fields])
+    if to == GeneratedImage.Status.SUCCEEDED:
+        _tell_finished(image)
+    elif to == GeneratedImage.Status.FAILED:
+        _tell_failed(image)
+
+
+def _quoted(prompt: str) -> str:
+    words = " ".join(prompt.split())
+    return f"“{words if len(words) <= 60 else words[:59].rstrip() + '…'}”"
+
+
+def _tell_finished(image: GeneratedImage) -> None:
+    notification_send(
+        recipient=image.owner,
+        kind=Kind.IMAGE_READY,
+        text=f"Your image {_quoted(image.prompt)} is ready.",
+        url=image.get_absolute_url(),
+        event_key=f"image:{image.pk}:ready",
+    )
+    original = image.remix_of
+    if original is not None and original.owner_id != image.owner_id:
+        notification_send(
+            recipient=original.owner,
+            kind=Kind.IMAGE_REMIXED,
+            text=f"{image.owner.public_name} remixed your image {_quoted(original.prompt)}.",
+            url=original.get_absolute_url(),
+            event_key=f"image:{image.pk}:remix",
+        )
+
+
+def _tell_failed(image: GeneratedImage) -> None:
+    notification_send(
+        recipient=image.owner,
+        kind=Kind.IMAGE_FAILED,
+        text=f"Your image {_quoted(image.prompt)} could not be made. {image.error_message}".strip(),
+        url=image.get_absolute_url(),
+        event_key=f"image:{image.pk}:failed",
+    )
 
 
 @transaction.atomic

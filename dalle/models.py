@@ -10,9 +10,16 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 
+from dalle.painter import STYLES
 from lib.storages import private_storage
 
 PROMPT_MAX_LENGTH = 1000
+# "": the prompt's own words decide the look; otherwise one of the painter's style presets.
+STYLE_CHOICES = [("", "Just my words")] + [
+    (key, label) for key, label in STYLES.items() if key != "none"
+]
+# The one rule for being seen by everyone (the gallery, the shop, creators' pages).
+PUBLIC = models.Q(visibility="public", status="succeeded")
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,12 @@ class GeneratedImage(models.Model):
         validators=[MinLengthValidator(1), MaxLengthValidator(PROMPT_MAX_LENGTH)]
     )
     size = models.CharField(max_length=16, choices=Size, default=Size.SQUARE)
+    style = models.CharField(max_length=16, choices=STYLE_CHOICES, default="", blank=True)
+    # The public image whose prompt this one took ("Use this prompt"); kept when that one is
+    # deleted as None, so a remix never keeps a private picture reachable.
+    remix_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="remixes"
+    )
     provider = models.CharField(max_length=32)
     model = models.CharField(max_length=100, blank=True)
     quality = models.CharField(max_length=16, blank=True)
@@ -98,6 +111,17 @@ class GeneratedImage(models.Model):
     # 0 for the offline painter, None when unknown (no usage reported, or no price for the model).
     cost_microusd = models.PositiveBigIntegerField("cost (micro-USD)", null=True, blank=True)
 
+    # Images asked for in one request (variations) share a batch; `variant` makes each differ
+    # (0: the picture the prompt alone gives, the same every time with the offline painter).
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    variant = models.PositiveIntegerField(default=0)
+
+    # Deleted by its owner while orders still need its files: gone from every page but theirs.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by a moderator: private, and it cannot be shared again; the owner is told why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -107,6 +131,20 @@ class GeneratedImage(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="image_owner_recent"),
             models.Index(fields=["status", "started_at"], name="image_status_started"),
+            # Explore and creators' pages: public images newest first, in index order.
+            models.Index(
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="image_public_recent",
+                condition=PUBLIC,
+            ),
+            models.Index(
+                "owner",
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="image_owner_public_recent",
+                condition=PUBLIC,
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -174,6 +212,10 @@ class GeneratedImage(models.Model):
         return self.visibility == self.Visibility.PUBLIC
 
     @property
+    def is_finished(self) -> bool:
+        return self.status not in self.PENDING
+
+    @property
     def is_offline(self) -> bool:
         return self.provider == "offline"
 
@@ -192,6 +234,30 @@ class ImageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class BlockedWord(models.Model):
+    """A word that managers do not accept in prompts: a request with it is refused at once,
+    before any provider sees it."""
+
+    word = models.CharField(
+        max_length=60,
+        unique=True,
+        help_text="In any letter case. A word in Latin letters matches as a whole word (or its "
+        "plural); a word in another script (Korean, where particles attach) matches anywhere.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why, for other managers.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+    def save(self, *args, **kwargs) -> None:
+        self.word = " ".join(self.word.split()).casefold()
+        super().save(*args, **kwargs)
 
 
 class GenerationSwitch(models.Model):

@@ -2650,13 +2650,16 @@ def _seed(*parts: object) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:16], 16)
 
 
-def paint(prompt: str, width: int, height: int, style: str = "") -> Image.Image:
+def paint(prompt: str, width: int, height: int, style: str = "", variant: int = 0) -> Image.Image:
     """A picture of what the prompt names, in the style asked for (a `STYLES` key or label; when
-    empty, a style the prompt's words ask for, else none). Deterministic for the same arguments."""
+    empty, a style the prompt's words ask for, else none). Deterministic for the same arguments;
+    another `variant` (a variation, a regeneration) arranges the same subject differently."""
     width, height = max(1, int(width)), max(1, int(height))
     key = detect_style(prompt, style)
-    # The composition depends on the prompt and the size only, so styles render the same scene.
-    rng = random.Random(_seed(prompt, width, height))
+    # The composition depends on the prompt and the size only, so styles render the same scene;
+    # variant 0 keeps the seed it always had, so existing pictures stay byte for byte the same.
+    parts = (prompt, width, height, variant) if variant else (prompt, width, height)
+    rng = random.Random(_seed(*parts))
     # Tiny pictures are painted at a workable size and scaled down.
     work_w, work_h = width, height
     if min(width, height) < 128:

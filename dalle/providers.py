@@ -107,6 +107,25 @@ def _retry_after(response: httpx2.Response) -> float | None:
     return None
 
 
+# What a style preset adds to the prompt sent to OpenAI (the offline painter renders the style).
+STYLE_PROMPTS = {
+    "watercolor": "as a watercolour painting, soft bleeding edges and paper texture",
+    "oil": "as an oil painting with visible brush strokes and rich impasto texture",
+    "woodblock": "as a Japanese woodblock print, flat colours and bold outlines",
+    "anime": "in anime style, clean line art and cel shading",
+    "photo": "as a photograph, natural light, realistic detail, shallow depth of field",
+    "pixel": "as pixel art, a coarse grid of pixels and a small palette",
+    "line": "as a line drawing in ink on white paper",
+    "3d": "as a 3D render, soft global illumination and smooth materials",
+}
+
+
+def styled_prompt(prompt: str, style: str) -> str:
+    """The prompt with the chosen style preset's words after it ("" leaves it as it is)."""
+    suffix = STYLE_PROMPTS.get(style)
+    return f"{prompt.rstrip().rstrip('.')}, {suffix}" if suffix else prompt
+
+
 class OpenAIProvider:
     """OpenAI's image API through the official client, or any compatible server."""
 
@@ -118,7 +137,12 @@ class OpenAIProvider:
         self.model = settings.OPENAI_IMAGE_MODEL
         self.quality = settings.OPENAI_IMAGE_QUALITY
 
-    def generate(self, *, prompt: str, size: str, user_ref: str) -> Picture:
+    def generate(
+        self, *, prompt: str, size: str, user_ref: str, style: str = "", variant: int = 0
+    ) -> Picture:
+        """One image per call: a request for several (variations) runs one job, one call, each,
+        so each counts, retries and fails on its own; `variant` needs nothing here, as every
+        call paints anew."""
         # Waiting for the answer is where the time goes, dozens at once; reading and decoding
         # one (megabytes) happens a few at a time, so that answers arriving together cannot
         # multiply a worker's memory.
@@ -126,7 +150,7 @@ class OpenAIProvider:
             with (
                 self.client.images.with_streaming_response.generate(
                     model=self.model,
-                    prompt=prompt,
+                    prompt=styled_prompt(prompt, style),
                     size=size,
                     quality=self.quality,
                     n=1,
@@ -214,9 +238,11 @@ class OfflineProvider:
     name = "offline"
     model = "offline-painter-1"
 
-    def generate(self, *, prompt: str, size: str, user_ref: str, style: str = "") -> Picture:
+    def generate(
+        self, *, prompt: str, size: str, user_ref: str, style: str = "", variant: int = 0
+    ) -> Picture:
         width, height = (int(part) for part in size.split("x"))
-        image = paint(prompt, width, height, style)
+        image = paint(prompt, width, height, style, variant)
         out = io.BytesIO()
         image.save(out, "PNG", optimize=False, compress_level=6)
         return Picture(png=out.getvalue(), model=self.model, usage={"images": 1, "cost_usd": 0})

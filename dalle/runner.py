@@ -40,7 +40,11 @@ def generation_run(*, image_id: int, run_id: str = "") -> datetime | None:
     _release_connection()
     try:
         picture = get_provider().generate(
-            prompt=image.prompt, size=image.size, user_ref=f"aigallery-user-{image.owner_id}"
+            prompt=image.prompt,
+            size=image.size,
+            style=image.style,
+            variant=image.variant,
+            user_ref=f"aigallery-user-{image.owner_id}",
         )
         stored = _store(image, picture)
     except ProviderError as error:

@@ -1,6 +1,8 @@
 """Image generation: requesting, running, retrying, cancelling and publishing jobs."""
 
 import logging
+import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -10,7 +12,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dalle import tasks
-from dalle.files import image_files_publish, image_files_unpublish
+from dalle.files import (
+    image_file_names,
+    image_files_delete,
+    image_files_publish,
+    image_files_unpublish,
+)
 from dalle.lifecycle import (  # noqa: F401  (the services' public names)
     UNAVAILABLE_MESSAGE,
     USER_MESSAGES,
@@ -20,9 +27,9 @@ from dalle.lifecycle import (  # noqa: F401  (the services' public names)
     generation_switch_on,
     image_transition,
 )
-from dalle.models import GeneratedImage, ImageEvent
+from dalle.models import PUBLIC, GeneratedImage, ImageEvent
 from dalle.providers import provider_identity
-from dalle.selectors import DAY, Allowance, allowance_of
+from dalle.selectors import DAY, Allowance, allowance_of, blocked_word_in
 from lib.throttle import count_add, count_get
 
 logger = logging.getLogger(__name__)
@@ -45,6 +52,8 @@ class GenerationRefused(Exception):
         self.code = code
 
 
+MAX_VARIATIONS = 4
+REMIX_NOT_PUBLIC = "This image is not public (any more), so its prompt cannot be remixed."
 UNVERIFIED_MESSAGE = (
     "Please confirm your e-mail address first: follow the link we sent you when you signed up."
 )
@@ -66,20 +75,50 @@ def allowance_for(user: User) -> Allowance:
     return allowance_of(user=user)
 
 
+def generation_request(**request) -> GeneratedImage:
+    """Queue one image (see generations_request); returns it."""
+    return generations_request(count=1, **request)[0]
+
+
 @transaction.atomic
-def generation_request(
-    *, user: User, prompt: str, size: str, client_ip: str = ""
-) -> GeneratedImage:
-    """Queue a generation if the switch and the daily limits allow it; never waits for it.
+def generations_request(
+    *,
+    user: User,
+    prompt: str,
+    size: str,
+    style: str = "",
+    count: int = 1,
+    remix_of: GeneratedImage | None = None,
+    again: bool = False,
+    client_ip: str = "",
+) -> list[GeneratedImage]:
+    """Queue one to four images of a prompt if the switch and the daily limits allow them all;
+    never waits for them. Each is its own job and counts against the limits.
 
     A verified e-mail comes first, so that new accounts cannot multiply the daily allowance,
-    and all accounts from one client address share GENERATION_DAILY_LIMIT_PER_IP.
+    and all accounts from one client address share GENERATION_DAILY_LIMIT_PER_IP. A prompt with
+    a word managers blocked is refused before anything is queued. A remix takes the prompt of
+    a public image and records it; a private image cannot be remixed. The first image of a
+    request paints what the prompt alone gives; the others (and all of them `again`, for
+    "Regenerate" and "Variations of this") get a random variant.
     """
+    if not 1 <= count <= MAX_VARIATIONS:
+        raise GenerationRefused(
+            f"Ask for one to {MAX_VARIATIONS} images at a time.", code="bad_count"
+        )
     if settings.ACCOUNT_EMAIL_VERIFICATION != "none" and not user.email_verified:
         raise GenerationRefused(UNVERIFIED_MESSAGE, code="email_unverified")
+    if word := blocked_word_in(prompt):
+        raise GenerationRefused(
+            f"Your prompt uses a word this gallery does not accept (“{word}”). "
+            "Please change it and try again.",
+            code="prompt_blocked",
+        )
+    if remix_of is not None and not GeneratedImage.objects.filter(PUBLIC, pk=remix_of.pk).exists():
+        raise GenerationRefused(REMIX_NOT_PUBLIC, code="remix_not_public")
     if generation_paused():
         raise GenerationRefused(UNAVAILABLE_MESSAGE)
-    if client_ip and count_get(scope="generations", ident=client_ip) >= (
+    if client_ip and count_get(scope="generations", ident=client_ip) + count > (
         settings.GENERATION_DAILY_LIMIT_PER_IP
     ):
         raise GenerationRefused(
@@ -92,28 +131,43 @@ def generation_request(
     )
     mine = window.filter(owner=user)
     used = window.aggregate(site=Count("id"), mine=Count("id", filter=Q(owner=user)))
-    if used["mine"] >= settings.GENERATION_DAILY_LIMIT_PER_USER:
-        raise GenerationRefused(
-            f"You have used your {settings.GENERATION_DAILY_LIMIT_PER_USER} images for today.",
-            retry_at=_retry_at(mine, settings.GENERATION_DAILY_LIMIT_PER_USER),
-        )
-    if used["site"] >= settings.GENERATION_DAILY_LIMIT_SITE:
+    limit = settings.GENERATION_DAILY_LIMIT_PER_USER
+    if used["mine"] + count > limit:
+        left = max(limit - used["mine"], 0)
+        message = f"You have used your {limit} images for today."
+        if left:
+            message = f"You have {left} of your {limit} images left today: ask for fewer."
+        raise GenerationRefused(message, retry_at=_retry_at(mine, limit) if not left else None)
+    if used["site"] + count > settings.GENERATION_DAILY_LIMIT_SITE:
         raise GenerationRefused(
             "The gallery has painted all the images it can today.",
             retry_at=_retry_at(window, settings.GENERATION_DAILY_LIMIT_SITE),
         )
     provider, model, quality = provider_identity()
-    image = GeneratedImage(
-        owner=user, prompt=prompt, size=size, provider=provider, model=model, quality=quality
-    )
-    # Field checks here; uniqueness and the prompt-length constraint are the database's job.
-    image.full_clean(validate_unique=False, validate_constraints=False)
-    image.save()
-    ImageEvent.objects.create(image=image, to_status=Status.QUEUED, note="requested")
-    transaction.on_commit(lambda: tasks.generate_image.enqueue(image_id=image.pk))
+    batch = uuid.uuid4() if count > 1 or again else None
+    images = []
+    for number in range(count):
+        image = GeneratedImage(
+            owner=user,
+            prompt=prompt,
+            size=size,
+            style=style,
+            remix_of=remix_of,
+            batch=batch,
+            variant=secrets.randbelow(2**31 - 1) + 1 if again or number else 0,
+            provider=provider,
+            model=model,
+            quality=quality,
+        )
+        # Field checks here; uniqueness and the prompt-length constraint are the database's job.
+        image.full_clean(validate_unique=False, validate_constraints=False)
+        image.save()
+        ImageEvent.objects.create(image=image, to_status=Status.QUEUED, note="requested")
+        transaction.on_commit(lambda pk=image.pk: tasks.generate_image.enqueue(image_id=pk))
+        images.append(image)
     if client_ip:
-        count_add(scope="generations", ident=client_ip, window_seconds=86400)
-    return image
+        count_add(scope="generations", ident=client_ip, window_seconds=86400, amount=count)
+    return images
 
 
 @transaction.atomic
@@ -128,6 +182,10 @@ def generation_cancel(*, image: GeneratedImage) -> GeneratedImage:
 def image_set_visibility(*, image: GeneratedImage, visibility: str) -> GeneratedImage:
     if image.status != Status.SUCCEEDED:
         raise TransitionNotAllowed("Only a finished image can be shared.")
+    if visibility == GeneratedImage.Visibility.PUBLIC and image.hidden_at is not None:
+        raise TransitionNotAllowed(
+            f"A moderator hid this image, so it cannot be shared again: {image.hidden_reason}"
+        )
     image.visibility = visibility
     image.save(update_fields=["visibility"])
     if image.is_public:
@@ -135,6 +193,42 @@ def image_set_visibility(*, image: GeneratedImage, visibility: str) -> Generated
     else:
         image_files_unpublish(image=image)
     return image
+
+
+def image_moderation_hide(*, image: GeneratedImage, reason: str) -> GeneratedImage:
+    """Mark an image hidden by a moderator (the caller has taken it out of the shop)."""
+    image.visibility = GeneratedImage.Visibility.PRIVATE
+    image.hidden_at = timezone.now()
+    image.hidden_reason = reason[:300]
+    image.save(update_fields=["visibility", "hidden_at", "hidden_reason"])
+    image_files_unpublish(image=image)
+    return image
+
+
+def image_moderation_restore(*, image: GeneratedImage) -> GeneratedImage:
+    """A moderator changed their mind: the owner may share the image again (it stays private)."""
+    image.hidden_at = None
+    image.hidden_reason = ""
+    image.save(update_fields=["hidden_at", "hidden_reason"])
+    return image
+
+
+def image_remove(*, image: GeneratedImage) -> GeneratedImage:
+    """Deleted by its owner while orders still need its files: private, and off their pages."""
+    image.removed_at = timezone.now()
+    image.visibility = GeneratedImage.Visibility.PRIVATE
+    image.save(update_fields=["removed_at", "visibility"])
+    image_files_unpublish(image=image)
+    return image
+
+
+def image_delete(*, image: GeneratedImage) -> None:
+    """Delete the image and its events; its files go once the deletion is committed."""
+    if image.is_pending:
+        raise TransitionNotAllowed("An image that is being painted cannot be deleted yet.")
+    files = image_file_names(image)
+    image.delete()
+    transaction.on_commit(lambda: image_files_delete(**files))
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_POST
 
 from dalle import selectors, services
-from dalle.forms import PromptForm
+from dalle.forms import AgainForm, PromptForm
 from dalle.models import GeneratedImage
 from lib.client_ip import client_ip
 from lib.private_files import private_file_response
@@ -26,20 +26,52 @@ def _refusal_text(refusal: services.GenerationRefused) -> str:
     )
 
 
+# What the page answers when a request is refused, by the refusal's code.
+REFUSAL_STATUS = {"remix_not_public": 400, "prompt_blocked": 400, "bad_count": 400}
+
+
+def _remix_source(public_id) -> GeneratedImage | None:
+    """The public image a "Use this prompt" link names; None when it is not public."""
+    try:
+        return selectors.public_image(public_id=public_id) if public_id else None
+    except Http404:
+        return None
+
+
 @login_required
 def image_create(request: HttpRequest) -> HttpResponse:
-    form = PromptForm(request.POST or None)
+    """Create: a prompt, a style preset and a size; "Use this prompt" fills it from a public
+    image (`?remix=<id>`), and the new image records that remix."""
+    asked = request.POST.get("remix_of") or request.GET.get("remix")
+    remix = _remix_source(asked)
+    if asked and remix is None and request.method != "POST":
+        raise Http404("This image is not public, so it cannot be remixed.")
+    initial = {}
+    if remix is not None:
+        initial = {"prompt": remix.prompt, "style": remix.style, "size": remix.size}
+        initial["remix_of"] = remix.public_id
+    form = PromptForm(request.POST or None, initial=initial)
     # Counted only when a page is rendered, not on the successful POST.
-    context = {"form": form, "allowance": lambda: selectors.allowance_of(user=request.user)}
+    context = {
+        "form": form,
+        "remix": remix,
+        "allowance": lambda: selectors.allowance_of(user=request.user),
+    }
     if request.method != "POST":
         return render(request, "dalle/create.html", context)
     if not form.is_valid():
         return render(request, "dalle/create.html", context, status=400)
+    if form.cleaned_data["remix_of"] and remix is None:
+        form.add_error(None, services.REMIX_NOT_PUBLIC)
+        return render(request, "dalle/create.html", context, status=400)
     try:
-        image = services.generation_request(
+        images = services.generations_request(
             user=request.user,
             prompt=form.cleaned_data["prompt"],
             size=form.cleaned_data["size"],
+            style=form.cleaned_data["style"],
+            count=form.cleaned_data["count"],
+            remix_of=remix,
             client_ip=client_ip(request),
         )
     except services.GenerationRefused as refusal:
@@ -47,8 +79,9 @@ def image_create(request: HttpRequest) -> HttpResponse:
             messages.info(request, refusal.message)
             return redirect("email_verify_pending")
         form.add_error(None, _refusal_text(refusal))
-        return render(request, "dalle/create.html", context, status=429)
-    return redirect(image)
+        status = REFUSAL_STATUS.get(refusal.code, 429)
+        return render(request, "dalle/create.html", context, status=status)
+    return redirect(images[0])
 
 
 @login_required
@@ -65,10 +98,46 @@ def image_detail(request: HttpRequest, public_id) -> HttpResponse:
     running = image.status == GeneratedImage.Status.RUNNING
     if running and services.generation_recover_stale(image_id=image.pk):
         image = selectors.image_visible_to(user=request.user, public_id=public_id)
-    context = {"image": image, "is_owner": image.owner_id == request.user.pk}
+    context = {
+        "image": image,
+        "is_owner": image.owner_id == request.user.pk,
+        "variation_counts": range(1, services.MAX_VARIATIONS + 1),
+    }
     if request.htmx:
         return render(request, "dalle/detail.html#status", context)
+    is_owner = context["is_owner"]
+    context["batch"] = selectors.batch_of(image=image) if is_owner else []
     return render(request, "dalle/detail.html", context)
+
+
+@require_POST
+@login_required
+def image_again(request: HttpRequest, public_id) -> HttpResponse:
+    """ "Regenerate" (one) and "Variations of this" (one to four) on one's own image."""
+    image = selectors.image_owned_by(user=request.user, public_id=public_id)
+    form = AgainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["count"][0])
+        return redirect(image)
+    original = image.remix_of if image.remix_of_id and image.remix_of.is_public else None
+    try:
+        images = services.generations_request(
+            user=request.user,
+            prompt=image.prompt,
+            size=image.size,
+            style=image.style,
+            count=form.cleaned_data["count"],
+            remix_of=original,
+            again=True,
+            client_ip=client_ip(request),
+        )
+    except services.GenerationRefused as refusal:
+        if refusal.code == "email_unverified":
+            messages.info(request, refusal.message)
+            return redirect("email_verify_pending")
+        messages.error(request, _refusal_text(refusal))
+        return redirect(image)
+    return redirect(images[0])
 
 
 @require_POST

@@ -55,13 +55,13 @@ def count_get(*, scope: str, ident: str) -> int:
     return int(cache.get(_count_key(scope, ident, 0)) or 0)
 
 
-def count_add(*, scope: str, ident: str, window_seconds: int) -> int:
-    """Count one more; the count starts afresh window_seconds after its first hit."""
+def count_add(*, scope: str, ident: str, window_seconds: int, amount: int = 1) -> int:
+    """Count `amount` more; the count starts afresh window_seconds after its first hit."""
     key = _count_key(scope, ident, window_seconds)
-    if cache.add(key, 1, window_seconds):
-        return 1
+    if cache.add(key, amount, window_seconds):
+        return amount
     try:
-        return cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, window_seconds)
-        return 1
+        cache.add(key, amount, window_seconds)
+        return amount

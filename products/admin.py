@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from dalle.admin import GeneratedImageAdmin
 from dalle.models import GeneratedImage
+from dalle.services import TransitionNotAllowed
 from products import services
 from products.models import Format, Product, ShopSettings
 
@@ -21,7 +22,10 @@ class PublishableImageAdmin(GeneratedImageAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if "visibility" in form.changed_data:
-            services.image_publish(image=obj, public=obj.is_public)
+            try:
+                services.image_publish(image=obj, public=obj.is_public)
+            except TransitionNotAllowed as refusal:  # hidden by a moderator
+                messages.error(request, str(refusal))
 
 
 @admin.register(Format)

@@ -24,6 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, and media written to a fresh folder per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DEMO_GALLERY = False  # ensure_demo_data paints two dozen images only when asked
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.STORAGES = {
@@ -152,9 +153,9 @@ def browser():
         browser.close()
 
 
-def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the form, as a person does."""
-    page.goto("/accounts/login/")
+def log_in(page, username: str, password: str = PASSWORD, next_url: str = "") -> None:
+    """Log in through the form, as a person does (landing on `next_url`, else the home page)."""
+    page.goto(f"/accounts/login/?next={next_url}" if next_url else "/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

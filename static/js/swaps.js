@@ -4,6 +4,8 @@
 // 2. The chat (#chat): the conversation list (#chat-log, a polite live region) stays in the page;
 //    only new or changed messages go into it, the form below is swapped, and after sending,
 //    focus returns to the message box.
+// 3. A like button swapped after a click keeps the keyboard focus; "More artworks" moves it to
+//    the first card it brought.
 (function () {
   function parse(html) {
     const template = document.createElement("template");
@@ -86,7 +88,24 @@
     }
   });
 
+  let refocus = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target || !target.contains(document.activeElement)) return;
+    if (target.matches(".like-form")) {
+      refocus = { parent: target.parentElement, selector: ".like-form button" };
+    } else if (target.matches(".load-more")) {
+      const list = target.parentElement;
+      refocus = { parent: list, selector: ":scope > li:nth-child(" + list.children.length + ") a" };
+    }
+  });
+
   document.addEventListener("htmx:afterSettle", function () {
+    if (refocus) {
+      const next = refocus.parent && refocus.parent.querySelector(refocus.selector);
+      refocus = null;
+      if (next) next.focus();
+    }
     const chat = document.getElementById("chat");
     if (chat && chat.dataset.refocus) {
       const box = document.getElementById(chat.dataset.refocus);

@@ -168,3 +168,19 @@ def test_staff_demotion_takes_effect_at_once(client, manager):
     manager.is_staff = False
     manager.save()
     assert client.get(reverse("manager_orders")).status_code == 302
+
+
+def test_public_profile_name_and_bio_show_on_the_creator_page(client, user):
+    """The profile sets a display name and a short bio; the creator page shows both."""
+    client.force_login(user)
+    response = client.post(
+        reverse("public_profile"), {"display_name": "  Mina   Park ", "bio": "I paint seas."}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.bio) == ("Mina Park", "I paint seas.")
+    page = client.get(reverse("creator", args=[user.username])).content.decode()
+    assert "<h1>Mina Park</h1>" in page and "I paint seas." in page
+    too_long = client.post(reverse("public_profile"), {"display_name": "x", "bio": "b" * 301})
+    assert too_long.status_code == 400
+    assert "at most 300 characters" in too_long.content.decode()

@@ -86,9 +86,18 @@ def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_serve
     """Visitor, shopper and manager pages, at 1280 and 390 px: axe finds nothing serious."""
     manager = ManagerFactory()
     product, own, order = shop["product"], shop["own"], shop["order"]
+    from tests.gallery.factories import LikeFactory
+
+    LikeFactory(image=product.image)
+    creator = reverse("creator", args=[product.image.owner.username])
+    remix = f"{reverse('image_create')}?remix={product.image.public_id}"
     pages = {
         None: [
             ("home", reverse("home")),
+            ("explore", reverse("explore")),
+            ("explore-today", reverse("explore") + "?tab=today"),
+            ("creator", creator),
+            ("public-image", product.image.get_absolute_url()),
             ("shop", reverse("shop")),
             ("product", product.get_absolute_url()),
             ("login", reverse("login")),
@@ -99,7 +108,13 @@ def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_serve
         ],
         user.username: [
             ("create", reverse("image_create")),
+            ("create-remix", remix),
             ("image", own.get_absolute_url()),
+            ("liked-image", product.image.get_absolute_url()),
+            ("report", reverse("image_report", args=[product.image.public_id])),
+            ("delete", reverse("image_delete", args=[own.public_id])),
+            ("notifications", reverse("notifications")),
+            ("explore-signed-in", reverse("explore")),
             ("my-images", reverse("image_list")),
             ("profile", reverse("profile")),
             ("order-form", reverse("cart_add", args=[product.slug])),
@@ -163,6 +178,19 @@ def test_skip_link_and_menu_without_javascript(browser, live_server, user):
     assert bare.get_by_role("link", name="Shop", exact=True).is_visible()
     assert not bare.get_by_role("button", name="Menu").is_visible()
     context.close()
+    page.context.close()
+
+
+def test_like_by_keyboard_keeps_focus_and_says_pressed(browser, live_server, user, shop):
+    """Tab to a card's like button, press Enter: it is pressed, and focus stays on it."""
+    page = new_page(browser, live_server, 1280, user.username)
+    page.goto(reverse("explore"))
+    tab_to(page, "Like")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.activeElement.getAttribute('aria-pressed') === 'true'", timeout=10_000
+    )
+    assert page.evaluate(FOCUSED).startswith("Like")
     page.context.close()
 
 

@@ -25,6 +25,14 @@ def test_schema_is_openapi_3_and_lists_every_endpoint(client):
         "/api/v1/formats/",
         "/api/v1/profile/",
         "/api/v1/staff/orders/",
+        "/api/v1/explore/",
+        "/api/v1/images/{public_id}/like/",
+        "/api/v1/images/{public_id}/remix/",
+        "/api/v1/creators/{username}/",
+        "/api/v1/creators/{username}/images/",
+        "/api/v1/notifications/",
+        "/api/v1/notifications/{id}/read/",
+        "/api/v1/notifications/read-all/",
     } <= set(schema["paths"])
 
 

@@ -37,16 +37,21 @@ def test_public_pages_describe_themselves(client):
 
 
 def test_htmx_loads_only_where_a_page_uses_it(client, user):
-    """Shop, product and a finished image: no htmx. A painting in progress and the chat: htmx."""
+    """Shop, product and a finished private image: no htmx, nor the home page for visitors.
+    A painting in progress, the chat, Explore (its "More"), and for signed-in people the pages
+    with like buttons (home, a public image): htmx."""
     product = ProductFactory()
     done = ImageFactory(owner=user)
     painting = QueuedImageFactory(owner=user)
+    assert not head_of(client, reverse("home"))[1]
     client.force_login(user)
-    without = [
-        reverse("home"),
-        reverse("shop"),
-        product.get_absolute_url(),
-        done.get_absolute_url(),
-    ]
+    without = [reverse("shop"), product.get_absolute_url(), done.get_absolute_url()]
     assert not any(head_of(client, url)[1] for url in without)
-    assert all(head_of(client, url)[1] for url in (painting.get_absolute_url(), reverse("contact")))
+    with_htmx = [
+        painting.get_absolute_url(),
+        reverse("contact"),
+        reverse("explore"),
+        reverse("home"),
+        product.image.get_absolute_url(),
+    ]
+    assert all(head_of(client, url)[1] for url in with_htmx)

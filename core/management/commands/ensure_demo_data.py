@@ -66,13 +66,26 @@ DEMO_FAQ = [
 
 class Command(BaseCommand):
     help = (
-        "Create the demo data a fresh install needs: a manager account (and, later, shop formats)."
+        "Create the demo data a fresh install needs: a manager account, shop formats, the "
+        "support bot's FAQ and (with DEMO_GALLERY on) a demo gallery. Safe to run again."
     )
 
     def handle(self, *args, **options) -> None:
         self.ensure_manager()
         self.ensure_formats()
         self.ensure_faq()
+        if settings.DEMO_GALLERY:
+            self.ensure_gallery()
+
+    def ensure_gallery(self) -> None:
+        from core.demo_gallery import demo_gallery_ensure
+
+        made = demo_gallery_ensure(log=self.stdout.write)
+        if any(made.values()):
+            self.stdout.write(
+                f"Demo gallery: {made['creators']} creators, {made['artworks']} artworks painted, "
+                f"{made['likes']} likes (DEMO_GALLERY=false turns this off)."
+            )
 
     def ensure_faq(self) -> None:
         from chatbot.models import FAQ

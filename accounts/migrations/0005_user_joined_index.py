@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_email_verified_at'),
+        ('accounts', '0004_public_profile'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dalle', '0004_generatedimage_run_id'),
+        ('dalle', '0007_variations_moderation'),
     ]
 
     operations = [
