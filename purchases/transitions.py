@@ -4,9 +4,16 @@ Below the services (purchases.services, purchases.fulfilment), which both move o
 """
 
 from lib.mail import mail_enqueue
+from notifications.models import Notification
+from notifications.services import notification_send
 from purchases.models import Order, OrderEvent
 
 Status = Order.Status
+# The changes a shopper sees in the notification bell too.
+NOTIFIED = {
+    Status.PAID, Status.IN_PRODUCTION, Status.SHIPPED, Status.DELIVERED, Status.REFUNDED,
+    Status.PAYMENT_FAILED,
+}  # fmt: skip
 
 
 class OrderError(Exception):
@@ -37,6 +44,14 @@ def order_transition(
     order.save(update_fields=["status", "updated_at", *fields])
     if notify:
         _email_on_commit(order)
+    if to in NOTIFIED:
+        notification_send(
+            recipient=order.customer,
+            kind=Notification.Kind.ORDER_STATUS,
+            text=f"Order {order.short_id} is {Status(to).label.lower()}.",
+            event_key=f"order-{order.public_id}-{to}",
+            url=order.get_absolute_url(),
+        )
 
 
 def _email_on_commit(order: Order) -> None:

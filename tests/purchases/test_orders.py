@@ -313,3 +313,19 @@ def test_my_orders_page_follows_status_changes_at_once(
     assert "Awaiting payment" in user_client.get(reverse("order_list")).content.decode()
     pay(user_client, order)
     assert "Delivered" in user_client.get(reverse("order_list")).content.decode()
+
+
+def test_order_changes_reach_the_notification_bell_once(
+    checkout, user_client, user, product, digital
+):
+    """Paying makes one 'paid' and one 'delivered' notification, however often it is told."""
+    from notifications.models import Notification
+
+    checkout(product, digital)
+    order = Order.objects.get()
+    pay(user_client, order)
+    pay(user_client, order)  # the page pressed again: nothing new
+    texts = list(Notification.objects.filter(recipient=user).values_list("text", flat=True))
+    assert sorted(texts) == sorted(
+        [f"Order {order.short_id} is paid.", f"Order {order.short_id} is delivered."]
+    )
