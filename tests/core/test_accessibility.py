@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from dalle.models import GeneratedImage
+from products.models import Format
+from purchases.models import Order
 from tests.conftest import PASSWORD
 from tests.dalle.factories import ImageFactory
 from tests.factories import ManagerFactory
-from tests.products.factories import FormatFactory, ProductFactory
+from tests.products.factories import FormatFactory, PrintFormatFactory, ProductFactory
+from tests.purchases.conftest import ADDRESS
 from tests.purchases.factories import make_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,10 +86,52 @@ def shop(user):
     return {"product": product, "own": own, "order": order}
 
 
-def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_server, user, shop):
+@pytest.fixture
+def fulfilled(settings, user, shop):
+    """Made through the shop's own pages, as people would: a paid order of a cropped print and a
+    download, shipped by hand with a tracking link; a paid print a manager is to ship; and a
+    print waiting in the cart."""
+    settings.LAB_BACKEND = "none"  # fulfilled by hand: the manager page shows its ship form
+    landscape = PrintFormatFactory(
+        name="Art print 20×15 cm", width_cm=20, height_cm=15, min_dpi=100
+    )
+    digital = Format.objects.filter(kind=Format.Kind.DIGITAL).first()
+    shopper, desk = Client(), Client()
+    shopper.force_login(user)
+    desk.force_login(ManagerFactory())
+    add = reverse("cart_add", args=[shop["product"].slug])
+
+    def buy(*lines: dict) -> Order:
+        for line in lines:
+            shopper.post(add, line)
+        shopper.post(reverse("cart_checkout"), ADDRESS)
+        order = Order.objects.exclude(checkout_session_id="").latest("created_at")
+        pay = reverse("simulated_checkout", args=[order.checkout_session_id])
+        shopper.post(pay, {"action": "pay"})
+        desk.post(reverse("manager_order_advance", args=[order.public_id]), {"to": "in_production"})
+        return order
+
+    shipped = buy(
+        {"format": landscape.pk, "fit": "fill", "position": "top"}, {"format": digital.pk}
+    )
+    parcel = {"carrier": "Korea Post", "tracking_number": "EE1234", "tracking_url": "t.example/1"}
+    desk.post(reverse("manager_order_ship", args=[shipped.public_id]), parcel)
+    to_ship = buy({"format": landscape.pk, "fit": "fit"})
+    shopper.post(add, {"format": landscape.pk, "quantity": 2})  # for the cart page
+    shipped.refresh_from_db()
+    to_ship.refresh_from_db()
+    assert shipped.status == Order.Status.SHIPPED and shipped.shipments.exists()
+    assert to_ship.status == Order.Status.IN_PRODUCTION
+    return {"shipped": shipped, "to_ship": to_ship}
+
+
+def test_every_page_has_no_serious_or_critical_axe_violation(
+    browser, live_server, user, shop, fulfilled
+):
     """Visitor, shopper and manager pages, at 1280 and 390 px: axe finds nothing serious."""
     manager = ManagerFactory()
     product, own, order = shop["product"], shop["own"], shop["order"]
+    shipped, to_ship = fulfilled["shipped"], fulfilled["to_ship"]
     pages = {
         None: [
             ("home", reverse("home")),
@@ -102,11 +148,18 @@ def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_serve
             ("image", own.get_absolute_url()),
             ("my-images", reverse("image_list")),
             ("profile", reverse("profile")),
-            ("order-form", reverse("order_create", args=[product.slug])),
+            ("add-to-cart", reverse("cart_add", args=[product.slug])),
+            ("cart", reverse("cart")),
             ("my-orders", reverse("order_list")),
             ("order", order.get_absolute_url()),
+            ("order-shipped", shipped.get_absolute_url()),
+            ("receipt", reverse("order_receipt", args=[shipped.public_id])),
         ],
-        manager.username: [("manager-orders", reverse("manager_orders"))],
+        manager.username: [
+            ("manager-orders", reverse("manager_orders")),
+            ("manager-order", reverse("manager_order_detail", args=[shipped.public_id])),
+            ("manager-order-to-ship", reverse("manager_order_detail", args=[to_ship.public_id])),
+        ],
     }
     found = []
     for who, urls in pages.items():
@@ -190,6 +243,9 @@ def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user,
             break
         page.keyboard.press("ArrowDown")
     assert page.get_by_label("Art print 15×15 cm").is_checked()
+    tab_to(page, "Add to cart")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your cart", level=1).wait_for()
     for label, text in [("Full name", "Lee Seo-yeon"), ("Address line 1", "24 Insadong-gil")]:
         tab_to(page, label)
         page.keyboard.type(text)
@@ -198,7 +254,7 @@ def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user,
         page.keyboard.type(text)
     tab_to(page, "Country")
     page.get_by_label("Country").select_option("KR")  # a native select: arrows pick, as here
-    tab_to(page, "Continue to payment")
+    tab_to(page, "Check out")
     page.keyboard.press("Enter")
     page.get_by_text("TEST MODE").wait_for()
     assert page.get_by_role("button", name="Pay").first.is_visible()
@@ -208,8 +264,8 @@ def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user,
 def test_invalid_form_lands_on_the_error_summary(browser, live_server, user, shop):
     """A refused order form: focus is on the summary, whose link leads to the radio group."""
     page = new_page(browser, live_server, 1280, user.username)
-    page.goto(reverse("order_create", args=[shop["product"].slug]))
-    tab_to(page, "Continue to payment")
+    page.goto(reverse("cart_add", args=[shop["product"].slug]))
+    tab_to(page, "Add to cart")
     page.keyboard.press("Enter")
     summary = page.locator(".error-summary")
     summary.wait_for()
