@@ -117,8 +117,8 @@ class OrderAdmin(admin.ModelAdmin):
     fields = PAYMENT_FIELDS
     inlines = [OrderItemInline, RefundInline, OrderEventInline]
     actions = [
+        # Shipping takes a carrier and a tracking number: the manager order page asks for them.
         _advance(Order.Status.IN_PRODUCTION, "in production"),
-        _advance(Order.Status.SHIPPED, "shipped"),
         _advance(Order.Status.DELIVERED, "delivered"),
         "refund_in_full",
         "export_csv",
@@ -182,9 +182,7 @@ class OrderAdmin(admin.ModelAdmin):
             except services.OrderError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(
-                    request, f"Refunded {refund.amount_display} on order {order.short_id}."
-                )
+                messages.success(request, refund.confirmation)
                 return redirect(reverse("admin:purchases_order_change", args=[order.pk]))
         context = {
             **self.admin_site.each_context(request),

@@ -255,6 +255,9 @@ def _product_of(*, user, line: dict) -> Product:
     """The line's artwork; anything the user may not order is a 404, never a hint."""
     if "generation" in line:
         image = image_selectors.image_visible_to(user=user, public_id=line["generation"])
+        if image.status != image.Status.SUCCEEDED:
+            # Before product_for_image, which would make a product for a picture still painting.
+            raise serializers.ValidationError("This image is not ready to order yet.")
         return product_for_image(image=image)
     return product_selectors.product_visible_to(user=user, slug=line["product"])
 

@@ -343,8 +343,35 @@ def cart_prices_acknowledge(*, cart: Cart) -> None:
     _bump(cart)
 
 
+@dataclass(frozen=True)
+class CartMerged:
+    """What a log-in did to the customer's cart: the lines that met a limit are told."""
+
+    cart: Cart
+    left_out: int = 0  # the visitor's items that did not fit under MAX_CART_ITEMS
+    capped: int = 0  # items whose copies stopped at MAX_QUANTITY
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.left_out:
+            items = "1 item" if self.left_out == 1 else f"{self.left_out} items"
+            was = "was" if self.left_out == 1 else "were"
+            parts.append(
+                f"Your cart holds at most {MAX_CART_ITEMS} different items, so {items} you "
+                f"added before logging in {was} left out."
+            )
+        if self.capped:
+            items = "1 item has" if self.capped == 1 else f"{self.capped} items have"
+            parts.append(
+                f"One item holds at most {MAX_QUANTITY} copies, so {items} fewer copies than "
+                "you added."
+            )
+        return " ".join(parts)
+
+
 @transaction.atomic
-def cart_merge(*, user, session) -> Cart | None:
+def cart_merge(*, user, session) -> CartMerged | None:
     """At log-in, a visitor's cart joins the customer's: copies add up, within the limits."""
     token = session.pop(SESSION_KEY, None)
     visitor = Cart.objects.filter(token=token, customer=None).first() if token else None
@@ -353,20 +380,25 @@ def cart_merge(*, user, session) -> Cart | None:
     cart = _cart_for_change(user=user, session=session)
     cart = Cart.objects.select_for_update().get(pk=cart.pk)
     lines = cart.items.count()
+    left_out = capped = 0
     for item in visitor.items.all():
         same = cart.items.filter(
             product=item.product_id, format=item.format_id, fit=item.fit, position=item.position
         ).first()
         if same is not None:
+            if same.quantity + item.quantity > MAX_QUANTITY:
+                capped += 1
             same.quantity = min(MAX_QUANTITY, same.quantity + item.quantity)
             same.save(update_fields=["quantity"])
         elif lines < MAX_CART_ITEMS:
             item.cart = cart
             item.save(update_fields=["cart"])
             lines += 1
+        else:
+            left_out += 1
     visitor.delete()
     _bump(cart)
-    return cart
+    return CartMerged(cart=cart, left_out=left_out, capped=capped)
 
 
 def cart_clear_paid(*, cart: Cart, version: int) -> bool:

@@ -3,10 +3,12 @@
 Pages are cached and shared, so the count is not drawn into them: it lives in a small cookie
 that `static/js/site.js` writes into the header, set whenever the cart changes (views set
 `request.cart_count`), at log-in (when a visitor's cart joins the customer's) and dropped at
-log-out. Without JavaScript the header shows a plain "Cart" link.
+log-out. Without JavaScript the header shows a plain "Cart" link. What did not fit in the
+cart at log-in (the limits on items and copies) is told in a message.
 """
 
 from django.conf import settings
+from django.contrib import messages
 
 from purchases import carts
 
@@ -24,7 +26,12 @@ class CartMiddleware:
         if user is None:
             return response
         if user.is_authenticated and carts.SESSION_KEY in request.session:
-            count = carts.cart_count(cart=carts.cart_merge(user=user, session=request.session))
+            merged = carts.cart_merge(user=user, session=request.session)
+            if merged is not None and merged.message:
+                messages.warning(request, merged.message)
+            # A token whose cart is gone merges nothing: the count is the account's own.
+            cart = merged.cart if merged else carts.cart_find(user=user, session=request.session)
+            count = carts.cart_count(cart=cart)
         elif count is None and user.is_authenticated and COOKIE not in request.COOKIES:
             count = carts.cart_count(cart=carts.cart_find(user=user, session=request.session))
         if count is not None:

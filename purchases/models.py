@@ -367,6 +367,17 @@ class Refund(models.Model):
     def amount_display(self) -> str:
         return self.order.money(self.amount)
 
+    @property
+    def confirmation(self) -> str:
+        """What the manager reads after asking for it; `repeated` is set by the service when
+        the same request came again and nothing more was refunded."""
+        if getattr(self, "repeated", False):
+            return (
+                f"That refund of {self.amount_display} was already made on order "
+                f"{self.order.short_id}; nothing more was refunded."
+            )
+        return f"Refunded {self.amount_display} on order {self.order.short_id}."
+
 
 MAX_CART_ITEMS = 20
 

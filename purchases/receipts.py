@@ -2,6 +2,7 @@
 the API, so the three always say the same."""
 
 from django.conf import settings
+from django.utils import timezone
 
 from lib.receipts import ReceiptDocument, ReceiptLine, ReceiptRefund
 from purchases import selectors
@@ -33,7 +34,8 @@ def receipt_for(*, order: Order) -> ReceiptDocument:
         total=order.total_display,
         refunds=tuple(
             ReceiptRefund(
-                date=refund.created_at.date(),
+                # The shop's day, as the order page shows it: not the UTC date.
+                date=timezone.localdate(refund.created_at),
                 amount=refund.amount_display,
                 note=refund.reason or (f"for {refund.item}" if refund.item_id else ""),
             )

@@ -6,6 +6,7 @@ Those services open their transactions with `durable=True`, so calling one insid
 transaction (which would keep its locks through the call) fails at once instead.
 """
 
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -283,7 +284,9 @@ def checkout_start(*, customer, cart: Cart, address: dict | None, base_url: str)
             )
         superseded = [o for o in open_orders if o.pk != order.pk]
     for old in superseded:
-        _order_close(order=old, actor=customer, note="replaced by a newer checkout of the cart")
+        # Paid meanwhile (OrderError): it stays paid, and its fulfilment notes the changed cart.
+        with contextlib.suppress(OrderError):
+            _order_close(order=old, actor=customer, note="replaced by a newer checkout of the cart")
     return PlacedOrder(
         order=order, checkout_url=order_checkout_open(order=order, base_url=base_url)
     )
@@ -483,10 +486,21 @@ def _order_close(*, order: Order, actor, note: str) -> None:
         if not order.can_pay:
             raise OrderError("Only an unpaid order can be canceled.", order=order)
     if order.checkout_session_id:
+        gateway = gateway_get()
         try:
-            gateway_get().checkout_expire(order.checkout_session_id)
+            gateway.checkout_expire(order.checkout_session_id)
+            # A session already complete cannot expire: it may have been paid a moment ago,
+            # before its webhook arrived. Then the order is paid, not canceled.
+            session = gateway.checkout_retrieve(order.checkout_session_id)
         except PaymentError as error:
             raise _provider_error(error, order=order) from error
+        if session.status == SessionStatus.COMPLETE:
+            checkout_fulfill(session_id=session.id)
+            raise OrderError(
+                f"Order {order.short_id} was paid a moment ago, so it is not canceled. "
+                "To cancel it now, use Cancel and refund on its page.",
+                order=order,
+            )
     with transaction.atomic(durable=True):
         order = _order_lock(pk=order.pk)
         if not order.can_pay:
@@ -599,10 +613,15 @@ def order_refund(
     with transaction.atomic(durable=True):
         order = _order_lock(pk=order.pk)
         refund = Refund.objects.filter(key=key).first()
+        if refund is not None and refund.order_id != order.pk:
+            raise OrderError("That refund request belongs to another order.")
         if refund is not None and refund.status != Refund.Status.FAILED:
-            if refund.order_id != order.pk:
-                raise OrderError("That refund request belongs to another order.")
+            refund.repeated = True  # the same request again: nothing more is refunded
             return refund
+        if refund is not None:
+            # A first try the provider refused: keep it on record, and try again under the key.
+            refund.key = f"{key}-failed-{refund.pk}"[:100]
+            refund.save(update_fields=["key"])
         refund = _refund_reserve(
             order=order, actor=actor, key=key, amount=amount, item=item, reason=reason
         )

@@ -166,7 +166,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Your cart is empty.")
         return redirect("cart")
     review = carts.cart_review(cart=cart, user=request.user)
-    address = None
+    address = address_form = None
     if review.has_prints:
         address_form = OrderAddressForm(request.POST, prefix="ship")
         if not address_form.is_valid():
@@ -181,7 +181,8 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         )
     except services.PricesChanged as error:
         messages.warning(request, str(error))
-        return redirect("cart")
+        # The cart again at the new prices, with the address as typed: one more press pays.
+        return _cart_page(request, cart, address_form=address_form, status=409)
     except services.OrderError as error:
         if error.order is None:
             messages.error(request, str(error))
@@ -229,7 +230,7 @@ def order_success(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def order_canceled(request: HttpRequest, public_id) -> HttpResponse:
     order = selectors.order_get(user=request.user, public_id=public_id)
-    return render(request, "purchases/canceled.html", {"order": order})
+    return render(request, "purchases/canceled.html", {"order": order, **_cancel_context(order)})
 
 
 @require_POST
@@ -277,10 +278,16 @@ def _order_context(order) -> dict:
         "shipments": selectors.order_shipments_list(order=order),
         "events": selectors.order_events_list(order=order),
         "lab_on": lab_enabled(),
+        **_cancel_context(order),
     }
     if order.can_cancel_paid:
         context["address_form"] = OrderAddressForm(initial=order.shipping_address, prefix="ship")
     return context
+
+
+def _cancel_context(order) -> dict:
+    # What a self-service cancel gives back: what is left after any partial refund.
+    return {"cancel_refund_display": order.money(order.refundable_amount)}
 
 
 @login_required
@@ -409,9 +416,7 @@ def manager_order_refund(request: HttpRequest, public_id) -> HttpResponse:
         except services.OrderError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, f"Refunded {refund.amount_display} on order {order.short_id}."
-            )
+            messages.success(request, refund.confirmation)
             return redirect("manager_order_detail", public_id=order.public_id)
     context = {**_order_context(order), "refund_form": form, "ship_form": ShipByHandForm()}
     return render(request, "purchases/manager_order.html", context, status=400)

@@ -205,7 +205,7 @@ class Migration(migrations.Migration):
             name='order',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refunds', to='purchases.order'),
         ),
-        migrations.RunPython(items_from_orders, orders_from_items),
+        migrations.RunPython(items_from_orders, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='order',
             constraint=models.CheckConstraint(condition=models.Q(('total_amount', django.db.models.expressions.CombinedExpression(models.F('subtotal_amount'), '+', models.F('shipping_amount')))), name='order_total_is_subtotal_and_shipping'),
@@ -214,6 +214,24 @@ class Migration(migrations.Migration):
             model_name='order',
             constraint=models.CheckConstraint(condition=models.Q(('refunded_amount__lte', models.F('total_amount'))), name='order_refunds_within_total'),
         ),
+        # Going back, the old columns return empty (nullable), are filled from each order's first
+        # item, and only then become required again.
+        migrations.AlterField(
+            model_name='order',
+            name='product',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='products.product'),
+        ),
+        migrations.AlterField(
+            model_name='order',
+            name='format',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='products.format'),
+        ),
+        migrations.AlterField(
+            model_name='order',
+            name='unit_amount',
+            field=models.PositiveIntegerField(null=True),
+        ),
+        migrations.RunPython(migrations.RunPython.noop, orders_from_items),
         migrations.RemoveField(
             model_name='order',
             name='format',

@@ -230,8 +230,9 @@ def test_create_an_image_by_keyboard(browser, live_server, user):
     page.context.close()
 
 
-def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user, shop):
+def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user, shop, settings):
     """From the product page to the test checkout with the keyboard alone, radio group included."""
+    settings.LAB_BACKEND = "none"  # the flat shipping rate, so the total is known
     page = new_page(browser, live_server, 390, user.username)
     page.goto(shop["product"].get_absolute_url())
     tab_to(page, "Order")
@@ -254,7 +255,7 @@ def test_order_a_print_by_keyboard_and_reach_payment(browser, live_server, user,
         page.keyboard.type(text)
     tab_to(page, "Country")
     page.get_by_label("Country").select_option("KR")  # a native select: arrows pick, as here
-    tab_to(page, "Check out")
+    tab_to(page, "Check out · $30.00")
     page.keyboard.press("Enter")
     page.get_by_text("TEST MODE").wait_for()
     assert page.get_by_role("button", name="Pay").first.is_visible()

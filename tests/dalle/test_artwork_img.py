@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from dalle.models import GeneratedImage
-from purchases import services as purchase_services
 from tests.dalle.factories import ImageFactory
 from tests.products.factories import FormatFactory, ProductFactory
+from tests.purchases.factories import make_order
 
 pytestmark = pytest.mark.django_db
 PUBLIC = GeneratedImage.Visibility.PUBLIC
@@ -112,7 +112,7 @@ def test_my_images_tiles_have_srcsets(client, user):
 def test_order_tables_ask_for_48_px_and_so_get_the_320_px_size(client, user, manager):
     """A 48 px cell says `sizes="48px"`: the smallest size (320) covers it on any screen."""
     product = ProductFactory(image__sized=True)
-    order = purchase_services.order_create(
+    order = make_order(
         customer=user, product=product, format=FormatFactory(), quantity=1, address=None
     )
     for who, url in ((user, reverse("order_list")), (manager, reverse("manager_orders"))):
@@ -124,9 +124,9 @@ def test_order_tables_ask_for_48_px_and_so_get_the_320_px_size(client, user, man
         assert min(candidates(img["srcset"])) == 320
         assert img["src"] == candidates(img["srcset"])[320]
     client.force_login(user)
-    (img,) = artworks(client, order.get_absolute_url())
+    (img,) = artworks(client, order.get_absolute_url())  # the items table's cell
     assert_sized(img, product.image)
-    assert img["fetchpriority"] == "high"
+    assert img["sizes"] == "48px"
 
 
 def test_an_image_without_sizes_yet_keeps_its_single_thumbnail(client):

@@ -39,11 +39,11 @@ def test_a_48_px_order_cell_loads_the_320_px_size(browser, live_server, user, sc
     """My orders on any screen, phone at 3x included, fetches the smallest size for its cells."""
     from django.urls import reverse
 
-    from purchases.services import order_create
     from tests.products.factories import FormatFactory, ProductFactory
+    from tests.purchases.factories import make_order
 
     product = ProductFactory(image__sized=True)
-    order_create(customer=user, product=product, format=FormatFactory(), quantity=1, address=None)
+    make_order(customer=user, product=product, format=FormatFactory(), quantity=1, address=None)
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 800}, device_scale_factor=scale
     )

@@ -133,15 +133,16 @@ def test_generate_order_a_print_pay_and_follow_it_to_shipped(
     row = desk.locator(f'tr[data-order="{order.short_id}"]')
     assert "Paid" in row.inner_text()
     row.get_by_role("button", name="Mark in production").click()
-    desk.locator(f'tr[data-order="{order.short_id}"]').get_by_role(
-        "button", name="Mark shipped"
-    ).click()
-    assert "Shipped" in desk.locator(f'tr[data-order="{order.short_id}"]').inner_text()
+    desk.locator(f'tr[data-order="{order.short_id}"]').get_by_role("link", name="Ship").click()
+    desk.get_by_label("Carrier").fill("CJ Logistics")
+    desk.get_by_label("Tracking number").fill("CJ0012345")
+    desk.get_by_role("button", name="Mark shipped and tell the customer").click()
+    desk.get_by_text(f"Order {order.short_id} is shipped").wait_for()
 
     page.get_by_role("link", name="My orders", exact=True).click()
     page.get_by_role("link", name=order.short_id).click()
     assert page.locator("h1 .badge").inner_text() == "Shipped"
-    assert page.get_by_text("marked shipped").is_visible()
+    assert "CJ0012345" in page.locator(".parcel").inner_text()
     shopper.close()
 
 
@@ -185,3 +186,28 @@ def test_a_paid_print_goes_through_the_simulated_lab_to_delivered(
     page.get_by_role("heading", level=1).wait_for()
     assert "Delivered" in page.locator("main").inner_text()
     context.close()
+
+
+def test_changing_the_cart_with_htmx_keeps_the_typed_address(page, user):
+    """Type the address, then change a quantity and remove an item: the cart updates in place,
+    the header counts along, and what was typed is still there."""
+    FormatFactory(name="Digital download")
+    PrintFormatFactory(name="Art print 15×15 cm")
+    ShopSettings.load()
+    harbour = ProductFactory(image__prompt="A harbour at dawn")
+    log_in(page, user.username)
+    add_to_cart(page, harbour, "Art print 15×15 cm", fit="Crop to fill")
+    add_to_cart(page, harbour, "Digital download")
+    fill_address(page)
+
+    page.get_by_label(f"Copies of {harbour.name}").first.fill("2")
+    page.locator("#cart form.quantity-form").first.get_by_role("button", name="Update").click()
+    page.get_by_role("button", name="Check out · $59.00").wait_for()  # 2 × 24 + 5 + 6
+    page.get_by_role("link", name="Cart, 3 items").wait_for()
+    page.get_by_role("button", name=f"Remove {harbour.name}").last.click()
+    page.get_by_role("button", name="Check out · $54.00").wait_for()
+    assert page.get_by_label("Full name").input_value() == "Lee Seo-yeon"
+    assert page.get_by_label("City").input_value() == "Seoul"
+    page.get_by_role("button", name="Check out · $54.00").click()
+    page.get_by_text("TEST MODE").wait_for()
+    assert Order.objects.get().shipping_address["full_name"] == "Lee Seo-yeon"

@@ -149,3 +149,14 @@ def test_the_console_page_links_the_original_and_shows_the_address(manager_clien
     original = manager_client.get(reverse("image_original", args=[image.public_id]))
     assert original.status_code == 200
     original.close()  # a file response: left open, its file warns (an error in this suite)
+
+
+def test_the_console_links_the_customers_support_requests(admin_client, paid_print):
+    """The order page links to this customer's support requests, and the link opens."""
+    manager_client = admin_client
+    html = manager_client.get(
+        reverse("manager_order_detail", args=[paid_print.public_id])
+    ).content.decode()
+    link = f"/admin/chatbot/supportrequest/?user__exact={paid_print.customer_id}"
+    assert link in html
+    assert manager_client.get(link).status_code == 200

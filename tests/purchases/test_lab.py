@@ -370,3 +370,26 @@ def test_shipping_is_the_labs_quote_for_the_address_when_a_lab_is_on(
     Order.objects.all().delete()
     checkout(product, print_small, address={**ADDRESS, "ship-postal_code": "04525"})
     assert Order.objects.get().shipping_amount == 600
+
+
+def test_a_late_answer_after_delivery_changes_nothing(
+    simulated, user_client, checkout, product, print_small, run_tasks
+):
+    """The lab answers late with an older state (in production, no tracking): the delivered
+    order stays delivered, and its parcel keeps its tracking number."""
+    from printlab.models import SimulatedLabOrder, SimulatedShipment
+
+    order = buy(user_client, checkout, product, print_small)
+    drain(run_tasks)
+    order.refresh_from_db()
+    assert order.status == Status.DELIVERED
+    tracking = order.shipments.get().tracking_number
+    SimulatedLabOrder.objects.filter(lab_id=order.lab_order_id).update(
+        step=SimulatedLabOrder.Step.IN_PRODUCTION
+    )
+    SimulatedShipment.objects.all().delete()
+    fulfilment.lab_refresh(lab_order_id=order.lab_order_id)
+    order.refresh_from_db()
+    assert (order.status, order.lab_stage) == (Status.DELIVERED, LabStage.DELIVERED)
+    assert order.shipments.get().tracking_number == tracking
+    assert order.events.filter(to_status=Status.IN_PRODUCTION).count() == 1

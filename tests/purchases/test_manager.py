@@ -168,9 +168,9 @@ def test_admin_actions_and_csv_export(admin_client, paid_print, product):
     """The admin moves orders with valid transitions only and exports CSV."""
     changelist = reverse("admin:purchases_order_changelist")
     response = admin_client.post(
-        changelist, {"action": "mark_shipped", "_selected_action": [paid_print.pk]}, follow=True
+        changelist, {"action": "mark_delivered", "_selected_action": [paid_print.pk]}, follow=True
     )
-    assert "cannot become shipped" in response.content.decode()
+    assert "cannot become delivered" in response.content.decode()
     admin_client.post(
         changelist, {"action": "mark_in_production", "_selected_action": [paid_print.pk]}
     )
