@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from products.models import Format, Product
 from products.money import format_minor
 
 MAX_QUANTITY = 10
+TRACE = re.compile(r" \(trace [^)]*\)")
 
 
 class LabStage(models.TextChoices):
@@ -452,6 +454,11 @@ class OrderEvent(models.Model):
     @property
     def to_label(self) -> str:
         return Order.Status(self.to_status).label
+
+    @property
+    def shopper_note(self) -> str:
+        """The note as the shopper reads it: without the lab's trace id (for its support desk)."""
+        return TRACE.sub("", self.note)
 
 
 class StripeEvent(models.Model):

@@ -16,14 +16,27 @@
     const caption = pictures.querySelector("[data-preview-caption]");
     const furniture = pictures.querySelector("[data-preview-furniture]");
     const submit = form.querySelector("[data-preview-submit]");
+    const fallback = form.querySelector("[data-preview-fallback]"); // the artwork, for a download
+    const fillNote = form.querySelector("[data-fill-note]");
     if (submit) submit.hidden = true; // the pictures follow the choices as they change
 
     function update() {
       const format = checked(form, "format") || pictures.dataset.format;
       const layout = layouts[format];
       pictures.hidden = !layout; // a download: nothing to preview
+      if (fallback) fallback.hidden = !!layout;
       if (choices) choices.hidden = !layout || !layout.fit_matters;
       if (!layout) return;
+      // A print too coarse when cropped (data-fill-too-coarse on its radio) is fitted whole.
+      const chosen = form.querySelector('input[name="format"]:checked');
+      const fillInput = form.querySelector('input[name="fit"][value="fill"]');
+      const fitInput = form.querySelector('input[name="fit"][value="fit"]');
+      const tooCoarse = !!(chosen && chosen.hasAttribute("data-fill-too-coarse"));
+      if (fillInput && fitInput) {
+        fillInput.disabled = tooCoarse;
+        if (tooCoarse && fillInput.checked) fitInput.checked = true;
+      }
+      if (fillNote) fillNote.hidden = !tooCoarse;
       const fit = checked(form, "fit") || "fill";
       if (positions) {
         positions.hidden = fit !== "fill" || layout.positions.length === 0;

@@ -30,6 +30,7 @@ document.addEventListener("DOMContentLoaded", function () {
       badge.hidden = count === 0;
       const link = badge.closest("a");
       if (link) {
+        // "Cart, 2 items" holds the visible "Cart 2" (the template puts a space before the badge).
         link.setAttribute("aria-label", count > 0 ? "Cart, " + count + (count === 1 ? " item" : " items") : "Cart");
       }
     });

@@ -6,7 +6,11 @@
 //    focus returns to the message box.
 // 3. A like button swapped after a click keeps the keyboard focus; "More artworks" moves it to
 //    the first card it brought.
+// 4. The cart (#cart): a refused change (400) is swapped too, for its reason; afterwards focus
+//    returns to the quantity box that changed (after a removal, to the heading) and a status line
+//    outside the cart says what it holds now.
 (function () {
+  let cartFocus = null; // the id to focus once the new cart is in
   function parse(html) {
     const template = document.createElement("template");
     template.innerHTML = html.trim();
@@ -83,6 +87,16 @@
       }
       return;
     }
+    if (target.id === "cart") {
+      if (detail.xhr && detail.xhr.status === 400) {
+        detail.shouldSwap = true;
+        detail.isError = false;
+      }
+      const elt = detail.requestConfig && detail.requestConfig.elt;
+      const box = elt && elt.closest("form") && elt.closest("form").querySelector('input[name="quantity"]');
+      cartFocus = box ? box.id : "cart-title";
+      return; // always swapped: the announcement follows the new cart
+    }
     if (detail.shouldSwap && sameAsShown(target, fragment)) {
       detail.shouldSwap = false;
     }
@@ -105,6 +119,17 @@
       const next = refocus.parent && refocus.parent.querySelector(refocus.selector);
       refocus = null;
       if (next) next.focus();
+    }
+    const cart = document.getElementById("cart");
+    if (cart && cartFocus) {
+      const focus = document.getElementById(cartFocus) || document.getElementById("cart-title");
+      cartFocus = null;
+      if (focus) focus.focus();
+      const announce = document.getElementById("cart-announce");
+      const said = [...cart.querySelectorAll("[data-cart-message]")].map(function (m) {
+        return m.textContent.trim();
+      });
+      if (announce) announce.textContent = said.length ? said.join(" ") : cart.dataset.summary || "";
     }
     const chat = document.getElementById("chat");
     if (chat && chat.dataset.refocus) {

@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from dalle.models import GeneratedImage
+from products.models import Format
+from purchases.models import Order
 from tests.conftest import PASSWORD
 from tests.dalle.factories import ImageFactory
 from tests.factories import ManagerFactory
-from tests.products.factories import FormatFactory, ProductFactory
+from tests.products.factories import FormatFactory, PrintFormatFactory, ProductFactory
+from tests.purchases.conftest import ADDRESS
 from tests.purchases.factories import make_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +86,48 @@ def shop(user):
     return {"product": product, "own": own, "order": order}
 
 
-def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_server, user, shop):
+@pytest.fixture
+def fulfilled(settings, user, shop):
+    """Made through the shop's own pages, as people would: a paid order of a cropped print and a
+    download, shipped by hand with a tracking link; a paid print a manager is to ship; and a
+    print waiting in the cart."""
+    settings.LAB_BACKEND = "none"  # fulfilled by hand: the manager page shows its ship form
+    landscape = PrintFormatFactory(
+        name="Art print 20×15 cm", width_cm=20, height_cm=15, min_dpi=100
+    )
+    digital = Format.objects.filter(kind=Format.Kind.DIGITAL).first()
+    shopper, desk = Client(), Client()
+    shopper.force_login(user)
+    desk.force_login(ManagerFactory())
+    add = reverse("cart_add", args=[shop["product"].slug])
+
+    def buy(*lines: dict) -> Order:
+        for line in lines:
+            shopper.post(add, line)
+        shopper.post(reverse("cart_checkout"), ADDRESS)
+        order = Order.objects.exclude(checkout_session_id="").latest("created_at")
+        pay = reverse("simulated_checkout", args=[order.checkout_session_id])
+        shopper.post(pay, {"action": "pay"})
+        desk.post(reverse("manager_order_advance", args=[order.public_id]), {"to": "in_production"})
+        return order
+
+    shipped = buy(
+        {"format": landscape.pk, "fit": "fill", "position": "top"}, {"format": digital.pk}
+    )
+    parcel = {"carrier": "Korea Post", "tracking_number": "EE1234", "tracking_url": "t.example/1"}
+    desk.post(reverse("manager_order_ship", args=[shipped.public_id]), parcel)
+    to_ship = buy({"format": landscape.pk, "fit": "fit"})
+    shopper.post(add, {"format": landscape.pk, "quantity": 2})  # for the cart page
+    shipped.refresh_from_db()
+    to_ship.refresh_from_db()
+    assert shipped.status == Order.Status.SHIPPED and shipped.shipments.exists()
+    assert to_ship.status == Order.Status.IN_PRODUCTION
+    return {"shipped": shipped, "to_ship": to_ship}
+
+
+def test_every_page_has_no_serious_or_critical_axe_violation(
+    browser, live_server, user, shop, fulfilled
+):
     """Visitor, shopper and manager pages, at 1280 and 390 px: axe finds nothing serious."""
     manager = ManagerFactory()
     product, own, order = shop["product"], shop["own"], shop["order"]
@@ -91,6 +136,7 @@ def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_serve
     LikeFactory(image=product.image)
     creator = reverse("creator", args=[product.image.owner.username])
     remix = f"{reverse('image_create')}?remix={product.image.public_id}"
+    shipped, to_ship = fulfilled["shipped"], fulfilled["to_ship"]
     pages = {
         None: [
             ("home", reverse("home")),
@@ -117,12 +163,17 @@ def test_every_page_has_no_serious_or_critical_axe_violation(browser, live_serve
             ("explore-signed-in", reverse("explore")),
             ("my-images", reverse("image_list")),
             ("profile", reverse("profile")),
-            ("order-form", reverse("cart_add", args=[product.slug])),
+            ("add-to-cart", reverse("cart_add", args=[product.slug])),
+            ("cart", reverse("cart")),
             ("my-orders", reverse("order_list")),
             ("order", order.get_absolute_url()),
+            ("order-shipped", shipped.get_absolute_url()),
+            ("receipt", reverse("order_receipt", args=[shipped.public_id])),
         ],
         manager.username: [
             ("manager-orders", reverse("manager_orders")),
+            ("manager-order", reverse("manager_order_detail", args=[shipped.public_id])),
+            ("manager-order-to-ship", reverse("manager_order_detail", args=[to_ship.public_id])),
             ("console", reverse("console_home")),
         ],
     }

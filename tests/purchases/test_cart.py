@@ -103,7 +103,7 @@ def test_the_visitors_cart_joins_the_account_at_log_in(client, user, product, di
     assert "cart_token" not in client.session
     assert response.cookies["cart_count"].value == str(MAX_QUANTITY + 2)
     page = cart_page(client)
-    assert "Fit with a border" in page
+    assert "Fit the whole picture" in page
     assert f'value="{MAX_QUANTITY}"' in page
 
 
@@ -189,7 +189,7 @@ def test_cart_page_shows_items_shipping_once_and_the_total(
     assert product.image.thumbnail_src in page
     assert other.image.thumbnail_src in page  # the private image through its checked preview
     assert 'Art print 15×15 cm<br><span class="muted">Crop to fill, keeping the top' in page
-    assert "Fit with a border" in page
+    assert "Fit the whole picture" in page
     assert '<td data-label="Line total">$48.00</td>' in page  # 2 × 24
     assert '<td data-label="Line total">$15.00</td>' in page  # 3 × 5
     assert '<th scope="row">Items (6)</th><td>$87.00</td>' in page
