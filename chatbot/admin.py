@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from chatbot import services
-from chatbot.models import FAQ, Conversation, Message, SupportRequest
+from chatbot.models import FAQ, Conversation, Message, ProposedAction, SupportRequest
 
 
 @admin.register(FAQ)
@@ -32,11 +32,12 @@ class ConversationAdmin(admin.ModelAdmin):
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "user", "status", "created_at", "replied_at")
+    list_display = ("__str__", "user", "status", "short_summary", "created_at", "replied_at")
     list_filter = ("status",)
     list_select_related = ("user",)
-    search_fields = ("email", "user__username", "reply")
+    search_fields = ("email", "user__username", "reply", "summary")
     readonly_fields = (
+        "summary",
         "conversation_text",
         "user",
         "email",
@@ -45,6 +46,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
         "created_at",
     )
     fields = (
+        "summary",
         "conversation_text",
         "user",
         "email",
@@ -55,6 +57,11 @@ class SupportRequestAdmin(admin.ModelAdmin):
         "created_at",
     )
     actions = ["close"]
+
+    @admin.display(description="Summary")
+    def short_summary(self, support_request: SupportRequest) -> str:
+        first = support_request.summary.splitlines()[0] if support_request.summary else ""
+        return first[:120]
 
     @admin.display(description="Conversation")
     def conversation_text(self, support_request: SupportRequest) -> str:
@@ -78,3 +85,20 @@ class SupportRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Close selected requests")
     def close(self, request, queryset) -> None:
         queryset.update(status=SupportRequest.Status.CLOSED)
+
+
+@admin.register(ProposedAction)
+class ProposedActionAdmin(admin.ModelAdmin):
+    """What the bot offered with a button, and what became of it: read only."""
+
+    list_display = ("__str__", "user", "created_at", "used_at", "done", "outcome")
+    list_filter = ("kind", "done")
+    list_select_related = ("user", "order")
+    search_fields = ("user__username", "outcome")
+    readonly_fields = [f.name for f in ProposedAction._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

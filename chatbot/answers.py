@@ -26,6 +26,10 @@ LOG_IN = {
     "en": "Log in and ask me again: I can then look up your orders for you.",
     "ko": "로그인한 뒤 다시 물어봐 주세요. 그러면 주문을 조회해 드릴 수 있어요.",
 }
+LOG_IN_TO_ACT = {
+    "en": "Log in and ask me here: I can then do it for you once you confirm with a button.",
+    "ko": "로그인한 뒤 여기서 다시 물어봐 주세요. 버튼으로 확인하시면 제가 바로 처리해 드려요.",
+}
 
 # Korean names of the countries the shop ships to, and of some it does not (so "China?" gets a no).
 KOREAN_COUNTRIES = {
@@ -116,6 +120,7 @@ PRICIEST = re.compile(r"expensive|priciest|dearest|비싼")
 CHEAPEST = re.compile(r"cheap|least expensive|lowest price|가장 ?싼|제일 ?싼|저렴|최저|젤 ?싼")
 DIGITAL_WORDS = re.compile(r"\b(?:download\w*|digital|files?|png)\b|다운|디지털|파일")
 CANVAS_WORDS = re.compile(r"canvas|캔버스")
+PRICE_WORDS = re.compile(r"how much|price|pric|cost|얼마|가격|비용|금액")
 THANKS = re.compile(r"thank|thx|cheers|감사|고마|고맙")
 # Korean words for things a format's English name may say.
 NAME_ALIASES = {"canvas": "캔버스", "frame": "액자", "framed": "액자", "poster": "포스터"}
@@ -201,7 +206,7 @@ def _pick(question: str, facts: "ShopFacts") -> tuple[list["FormatFact"], str]:
         pool = [f for f in (named or prints) if f.physical] or prints
         if BIGGER.search(text):
             bigger = [f for f in pool if _dims(f) and _dims(f)[0] * _dims(f)[1] > dims[0] * dims[1]]
-            return bigger, "" if bigger else label
+            return bigger, "" if bigger else f">{label}"
         same = [
             f
             for f in pool
@@ -223,6 +228,18 @@ def _pick(question: str, facts: "ShopFacts") -> tuple[list["FormatFact"], str]:
 
 def formats_answer(question: str, facts: "ShopFacts", lang: str) -> str:
     chosen, missing = _pick(question, facts)
+    if missing.startswith(">"):
+        # Nothing is bigger than the size asked for: say so, and name the largest there is.
+        prints = [f for f in facts.format_facts if f.physical and _dims(f)]
+        largest = max(prints, key=lambda f: _dims(f)[0] * _dims(f)[1]) if prints else None
+        size = missing[1:]
+        if lang == "ko":
+            lead = f"{size}보다 큰 사이즈는 지금 없어요."
+            most = f" 가장 큰 것은 {_label(largest, lang)}입니다." if largest else ""
+        else:
+            lead = f"We have nothing bigger than {size} at the moment."
+            most = f" The largest is {_label(largest, lang)}." if largest else ""
+        return lead + most + " " + _shipping_note(facts, lang)
     if missing:
         if lang == "ko":
             return f"{missing} 크기는 지금 없어요. " + _format_list(facts, lang)
@@ -242,15 +259,15 @@ def canvas_answer(question: str, facts: "ShopFacts", lang: str) -> str:
             return "지금은 캔버스를 판매하지 않아요. " + _format_list(facts, lang)
         return "We don't offer canvas at the moment. " + _format_list(facts, lang)
     items = "; ".join(_label(f, lang) for f in canvases)
+    # "How much is a canvas?" asks for the price, not whether: no "Yes" before it.
+    asks_price = bool(PRICE_WORDS.search(normalize(question)))
     if lang == "ko":
-        return (
-            f"네, 캔버스로 주문하실 수 있어요: {items}. 작품 페이지에서 형식을 고르면 됩니다. "
-            + _shipping_note(facts, lang)
+        lead = (
+            f"캔버스 가격: {items}." if asks_price else f"네, 캔버스로 주문하실 수 있어요: {items}."
         )
-    return (
-        f"Yes, we print on canvas: {items}. Choose it as the format on the artwork's page. "
-        + _shipping_note(facts, lang)
-    )
+        return f"{lead} 작품 페이지에서 형식을 고르면 됩니다. " + _shipping_note(facts, lang)
+    lead = f"Canvas prices: {items}." if asks_price else f"Yes, we print on canvas: {items}."
+    return f"{lead} Choose it as the format on the artwork's page. " + _shipping_note(facts, lang)
 
 
 def timing(facts: "ShopFacts", lang: str) -> str:
@@ -324,12 +341,13 @@ def refund_answer(question: str, facts: "ShopFacts", lang: str) -> str:
         return (
             "아직 제작에 들어가지 않은 주문(다운로드 포함)은 요청하시면 전액 환불해 드려요. "
             "주문 번호와 함께 “Talk to a person”(상담원 연결)을 눌러 요청해 주세요. "
-            "파손된 프린트는 사진을 보내 주시면 새로 보내 드리거나 환불해 드립니다."
+            "파손된 프린트는 사진을 보내 주시면 새로 보내 드리거나 환불해 드립니다. 환불 금액은 보통 5~10일 안에 "
+            "결제 수단으로 들어와요."
         )
     return (
         "Downloads and prints not yet in production are refunded in full on request: press "
         "“Talk to a person” with your order number. For a damaged print, send us a photo and "
-        "we replace or refund it."
+        "we replace or refund it. A refund reaches your payment method within 5 to 10 days."
     )
 
 
@@ -350,29 +368,31 @@ def cancel_answer(question: str, facts: "ShopFacts", lang: str) -> str:
     if lang == "ko":
         return (
             "제작에 들어가기 전까지는 주문을 취소할 수 있어요. 결제 전 주문은 내 주문(My orders)에서 주문 페이지를 열고 "
-            "“Cancel order”(주문 취소)를 누르면 되고, 요금은 청구되지 않아요. 결제한 주문은 이 채팅에서 "
-            "“Talk to a person”(상담원 연결)을 눌러 주문 번호를 알려 주시면 취소하고 전액 환불해 드립니다. "
+            "“Cancel order”(주문 취소)를 누르면 되고, 요금은 청구되지 않아요. 결제했지만 아직 제작 전인 프린트는 "
+            "로그인한 상태로 이 채팅에서 말씀해 주시면, 버튼으로 확인하신 뒤 바로 취소하고 전액 환불해 드려요. "
             "제작이 시작된 프린트는 취소할 수 없어요."
         )
     return (
         "You can cancel an order until it goes into production. An unpaid order: open it from "
-        "My orders and press “Cancel order” on the order page; nothing is charged. A paid order "
-        "not yet in production: ask in this chat (press “Talk to a person” with the order number) "
-        "and we cancel it and refund it in full. Once a print is in production it can no longer "
-        "be canceled."
+        "My orders and press “Cancel order” on the order page; nothing is charged. A paid print "
+        "not yet in production: ask me here while logged in, and once you confirm with the "
+        "button I cancel it and refund it in full. Once a print is in production it can no "
+        "longer be canceled."
     )
 
 
 def address_answer(question: str, facts: "ShopFacts", lang: str) -> str:
     if lang == "ko":
         return (
-            "배송 주소는 결제할 때 입력해요. 프린트가 아직 발송되지 않았다면 “Talk to a person”(상담원 연결)을 눌러 "
-            "주문 번호와 새 주소를 알려 주세요. 담당자가 주소를 바꿔 드립니다. 발송된 뒤에는 주소를 바꿀 수 없어요."
+            "배송 주소는 결제할 때 입력해요. 프린트가 아직 제작 전이라면 주소를 바꿀 수 있어요: 로그인한 상태로 이 "
+            "채팅에서 말씀해 주시면 새 주소를 입력할 양식을 보여 드리고, 주문 페이지에서도 바꿀 수 있어요. 제작이 "
+            "시작된 뒤에는 주소를 바꿀 수 없으니, 그때는 “Talk to a person”(상담원 연결)을 눌러 주세요."
         )
     return (
-        "The delivery address is entered at checkout. If your print has not shipped yet, press "
-        "“Talk to a person” with your order number and the new address, and our team changes "
-        "it. Once the print has shipped the address can no longer change."
+        "The delivery address is entered at checkout. While your print is not yet in "
+        "production the address can still change: ask me here while logged in and I show you "
+        "a form for the new address, or change it on the order page. Once the print is in "
+        "production it can no longer change; then press “Talk to a person”."
     )
 
 
@@ -391,6 +411,11 @@ def download_answer(question: str, facts: "ShopFacts", lang: str) -> str:
         "download it again from that page at any time."
     )
     return text + (f" A download costs {price}." if price else "")
+
+
+def resend_answer(question: str, facts: "ShopFacts", lang: str) -> str:
+    """Asked to send the download links again, without an order at hand (a visitor)."""
+    return download_answer(question, facts, lang)
 
 
 def painting_answer(question: str, facts: "ShopFacts", lang: str) -> str:
@@ -488,6 +513,7 @@ ANSWERS = {
     "cancel": cancel_answer,
     "address": address_answer,
     "download": download_answer,
+    "resend": resend_answer,
     "painting": painting_answer,
     "payment": payment_answer,
     "privacy": privacy_answer,
@@ -509,3 +535,194 @@ def answer(intent: str, question: str, facts: "ShopFacts", lang: str) -> str:
 def faq_answer(text: str, lang: str) -> str:
     """A manager's FAQ answer, as written; Korean shoppers are told where it comes from."""
     return f"자주 묻는 질문에 대한 답변이에요: {text}" if lang == "ko" else text
+
+
+# Orders: the customer's own, as chatbot.orders describes them (dicts, the same the OpenAI
+# provider's tools return).
+
+STATUS_KO = {
+    "pending": "결제 대기 중",
+    "paid": "결제 완료",
+    "in_production": "제작 중",
+    "shipped": "발송됨",
+    "delivered": "배송 완료",
+    "canceled": "취소됨",
+    "expired": "만료됨",
+    "payment_failed": "결제 실패",
+    "refunded": "환불됨",
+}
+LAB_STAGE_KO = {
+    "waiting": "인쇄소 전송 대기",
+    "submitted": "인쇄소 접수",
+    "in_production": "제작 중",
+    "shipped": "발송됨",
+    "delivered": "배송 완료",
+    "problem": "인쇄소 확인 중",
+    "canceled": "인쇄소에서 취소됨",
+}
+
+
+def _status(order: dict, lang: str) -> str:
+    """The order's state; a paid order already in production at the lab says so."""
+    code, lab = order.get("status_code", ""), order.get("lab_stage_code", "")
+    if code == "paid" and lab in ("in_production", "shipped"):
+        return LAB_STAGE_KO[lab] if lang == "ko" else order["lab_stage"].lower()
+    if lang == "ko":
+        return STATUS_KO.get(code, order["status"])
+    return order["status"].lower()
+
+
+def _lab_note(order: dict, lang: str) -> str:
+    """The lab stage, when it says more than the status."""
+    lab = order.get("lab_stage_code", "")
+    if not lab:
+        return ""
+    if lang == "ko":
+        label = LAB_STAGE_KO.get(lab, order["lab_stage"])
+        return "" if label == _status(order, lang) else f", 인쇄소 단계: {label}"
+    label = order["lab_stage"]
+    return "" if label.lower() == _status(order, lang) else f"; print lab: {label.lower()}"
+
+
+def _parcels(order: dict, lang: str) -> str:
+    parts = []
+    for parcel in order.get("parcels") or []:
+        if not parcel.get("tracking_number"):
+            continue
+        url = f", {parcel['tracking_url']}" if parcel.get("tracking_url") else ""
+        if lang == "ko":
+            carrier = parcel.get("carrier") or "택배"
+            state = "배송 완료" if parcel.get("delivered") else "배송 중"
+            parts.append(f"{carrier} 택배({state}): 운송장 번호 {parcel['tracking_number']}{url}.")
+        else:
+            carrier = parcel.get("carrier") or "the carrier"
+            state = "delivered" if parcel.get("delivered") else "on its way"
+            parts.append(
+                f"A parcel with {carrier} is {state}: tracking number "
+                f"{parcel['tracking_number']}{url}."
+            )
+    return " ".join(parts)
+
+
+def order_text(order: dict, lang: str) -> str:
+    """One order in full: items, status, lab stage, last change and each parcel's tracking."""
+    if lang == "ko":
+        text = (
+            f"{order['id']} 주문({order['item']}): {_status(order, lang)}{_lab_note(order, lang)}"
+            f" (최근 업데이트 {order['updated_on']})."
+        )
+    else:
+        text = (
+            f"Order {order['id']} ({order['item']}) is {_status(order, lang)}"
+            f"{_lab_note(order, lang)} (last update {order['updated']})."
+        )
+    parcels = _parcels(order, lang)
+    return f"{text} {parcels}" if parcels else text
+
+
+def _brief(orders: list[dict], lang: str) -> str:
+    listed = "; ".join(f"{o['id']} ({_status(o, lang)})" for o in orders)
+    return f"다른 주문: {listed}." if lang == "ko" else f"Your other orders: {listed}."
+
+
+def orders_overview(orders: list[dict], lang: str) -> str:
+    """Prints still on their way first, in full; then the rest briefly."""
+    if not orders:
+        if lang == "ko":
+            return "아직 주문이 없어요. 마음에 드는 작품 페이지에서 주문할 수 있어요."
+        return "You have no orders yet. You can order any artwork from its page."
+    on_its_way = [o for o in orders if o.get("on_its_way")]
+    if not on_its_way:
+        lead, rest = [orders[0]], orders[1:]
+    else:
+        lead, rest = on_its_way, [o for o in orders if not o.get("on_its_way")]
+    # One order a line (the chat keeps line breaks): the heading, each order, then the rest.
+    lines = [order_text(o, lang) for o in lead]
+    if on_its_way:
+        heading = "Still on its way:" if len(on_its_way) == 1 else "Still on their way:"
+        lines.insert(0, "아직 배송 중인 주문이에요." if lang == "ko" else heading)
+    if rest:
+        lines.append(_brief(rest, lang))
+    return "\n".join(lines)
+
+
+def order_not_found(order_id: str, lang: str) -> str:
+    if lang == "ko":
+        return f"고객님의 주문 중에 {order_id.upper()} 주문을 찾을 수 없어요. 주문 번호를 확인해 주세요."
+    return f"I can't find an order {order_id.upper()} among your orders."
+
+
+def action_offer(kind: str, orders: list[dict], lang: str) -> str:
+    """The offer of an action on some of the customer's orders; the buttons come below."""
+    parts = [_offer_one(kind, order, lang) for order in orders]
+    if lang == "ko":
+        press = "아래 버튼을 눌러 확인해 주세요. 누르기 전에는 아무것도 바뀌지 않아요."
+    else:
+        press = "Press the button below to confirm; nothing changes until you do."
+    return " ".join([*parts, press])
+
+
+def _offer_one(kind: str, order: dict, lang: str) -> str:
+    short, item = order["id"], order["item"]
+    if kind == "cancel" and order.get("refundable"):
+        if lang == "ko":
+            return (
+                f"{short} 주문({item})은 결제되었고 아직 제작 전이라 취소할 수 있어요. "
+                f"취소하면 {order['refundable']}이 결제 수단으로 환불됩니다."
+            )
+        return (
+            f"Order {short} ({item}) is paid and not yet in production, so it can still be "
+            f"canceled: I can cancel it and refund {order['refundable']} to your payment method."
+        )
+    if kind == "cancel":
+        if lang == "ko":
+            return (
+                f"{short} 주문({item})은 아직 결제 전이라 취소할 수 있고, 요금은 청구되지 않아요."
+            )
+        return f"Order {short} ({item}) is not paid yet: I can cancel it, and nothing is charged."
+    if kind == "address":
+        where = order.get("ships_to") or "-"
+        if lang == "ko":
+            return (
+                f"{short} 주문({item})의 배송지는 지금 {where}입니다. 아직 제작 전이라 주소를 바꿀 수 "
+                "있어요: 아래에 새 주소를 입력해 주세요."
+            )
+        return (
+            f"Order {short} ({item}) ships to {where}. It is not in production yet, so the "
+            "address can still change: enter the new address below."
+        )
+    if lang == "ko":
+        return f"{short} 주문({item})의 다운로드 링크를 이메일로 다시 보내 드릴 수 있어요."
+    return f"I can e-mail you the download links of order {short} ({item}) again."
+
+
+def action_refused(kind: str, order: dict, lang: str) -> str:
+    """Why an order named by the shopper does not allow the action."""
+    short, state = order["id"], _status(order, lang)
+    if lang == "ko":
+        return {
+            "cancel": f"{short} 주문은 지금 {state} 상태라 더 이상 취소할 수 없어요.",
+            "address": f"{short} 주문은 지금 {state} 상태라 배송 주소를 바꿀 수 없어요.",
+            "downloads": f"{short} 주문에는 지금 받을 수 있는 다운로드가 없어요.",
+        }[kind]
+    return {
+        "cancel": f"Order {short} is {state}, so it can no longer be canceled.",
+        "address": f"Order {short} is {state}, so its address can no longer change.",
+        "downloads": f"Order {short} has no downloads open right now.",
+    }[kind]
+
+
+def action_unavailable(kind: str, orders: list[dict], facts: "ShopFacts", lang: str) -> str:
+    """None of the customer's orders allows the action: say why, with the general answer."""
+    general = {"cancel": cancel_answer, "address": address_answer, "downloads": download_answer}
+    if not orders:
+        lead = orders_overview([], lang)
+    else:
+        lead = " ".join(action_refused(kind, order, lang) for order in orders[:3])
+    return f"{lead} {general[kind]('', facts, lang)}"
+
+
+HANDOFF_SHORT = {
+    "en": "If something is wrong with it, press “Talk to a person”.",
+    "ko": "문제가 있다면 “Talk to a person”(상담원 연결)을 눌러 주세요.",
+}

@@ -13,20 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.countries import COUNTRIES
-from chatbot.llm import (
-    ChatUnavailable,
-    FormatFact,
-    OrderTools,
-    Reply,
-    ShopFacts,
-    get_chat_provider,
-)
-from chatbot.models import FAQ, Conversation, Message
+from chatbot.llm import ChatUnavailable, FormatFact, Reply, ShopFacts, get_chat_provider
+from chatbot.models import FAQ, PROPOSAL_LIFETIME, Conversation, Message, ProposedAction
+from chatbot.orders import CustomerOrders
 from dalle.models import PROMPT_MAX_LENGTH
 from lib.ai_costs import usage_cost_micros
 from products.models import Format, ShopSettings
 from products.money import format_amount
-from purchases import selectors as order_selectors
+from purchases.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +36,9 @@ POLICIES = [
     f"Prints are made to order within {MAKE_DAYS} working days and usually arrive "
     f"{DELIVERY_DAYS[0]} to {DELIVERY_DAYS[1]} working days later.",
     "Damaged prints: the customer sends a photo and we replace or refund the print.",
-    "Cancelling: an unpaid order is canceled from its order page; a paid order not yet in production is canceled and refunded by the team (Talk to a person).",
-    "Downloads are available from the order page as soon as the payment is through.",
+    "Cancelling: an unpaid order, or a paid print not yet in production (refunded in full), can be canceled: propose it with propose_cancel; the customer confirms with the button. Once in production a print can no longer be canceled.",
+    "Changing the address: possible while a paid print is not yet in production; propose it with propose_address_change.",
+    "Downloads are available from the order page as soon as the payment is through; propose_download_links e-mails the links again.",
 ]
 
 
@@ -82,21 +77,52 @@ def _history(question: Message) -> list[dict]:
 
 
 def _save(question: Message, reply: Reply) -> Message | None:
+    """The reply and its confirmation buttons, saved together, once per question."""
+    user = question.conversation.user
+    orders = {}
+    if reply.proposals and user is not None:
+        wanted = [p.order_public_id for p in reply.proposals]
+        orders = {
+            str(o.public_id): o for o in Order.objects.filter(customer=user, public_id__in=wanted)
+        }
     try:
         with transaction.atomic():
             message = Message.objects.create(
                 conversation=question.conversation,
                 role=Message.Role.ASSISTANT,
-                content=reply.text[: settings.CHATBOT_MAX_REPLY_CHARS],
+                content=_capped(reply.text, settings.CHATBOT_MAX_REPLY_CHARS),
                 offers_handoff=reply.offers_handoff,
+                offers_login=reply.offers_login,
                 in_reply_to=question,
                 usage=reply.usage,
                 cost_microusd=usage_cost_micros(model=reply.model, usage=reply.usage),
+            )
+            ProposedAction.objects.bulk_create(
+                ProposedAction(
+                    message=message,
+                    user=user,
+                    order=orders[proposal.order_public_id],
+                    kind=proposal.kind,
+                    payload=proposal.payload,
+                    label=proposal.label[:200],
+                    expires_at=timezone.now() + PROPOSAL_LIFETIME,
+                )
+                for proposal in reply.proposals
+                if proposal.order_public_id in orders  # only ever the customer's own
             )
     except IntegrityError:
         return None  # another run answered first
     Conversation.objects.filter(pk=question.conversation_id).update(updated_at=timezone.now())
     return message
+
+
+def _capped(text: str, limit: int) -> str:
+    """At most `limit` characters, cut after the last whole sentence when there is one."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    end = max(cut.rfind(mark) for mark in (". ", "! ", "? ", "。"))
+    return cut[: end + 1] if end >= limit // 2 else cut.rstrip() + "…"
 
 
 def shop_facts() -> ShopFacts:
@@ -138,47 +164,8 @@ def shop_facts() -> ShopFacts:
     )
 
 
-def order_tools_for(user) -> OrderTools | None:
-    """Order look-ups that can only ever see this customer's orders."""
+def order_tools_for(user) -> CustomerOrders | None:
+    """Order look-ups and offers that can only ever see this customer's orders."""
     if user is None or not user.is_authenticated:
         return None
-
-    def describe(order) -> dict:
-        return {
-            "id": order.short_id,
-            "item": "; ".join(
-                f"{item.format.name} of “{item.product.name[:60]}”"
-                + (f" × {item.quantity}" if item.quantity > 1 else "")
-                for item in order.items.all()
-            ),
-            "status": order.get_status_display(),
-            "parcels": [
-                {
-                    "carrier": parcel.carrier,
-                    "tracking_number": parcel.tracking_number,
-                    "tracking_url": parcel.tracking_url,
-                    "delivered": bool(parcel.delivered_at),
-                }
-                for parcel in order.shipments.all()
-            ],
-            "total": order.total_display,
-            "ordered": f"{order.created_at:%d %b %Y}",
-            "updated": f"{order.updated_at:%d %b %Y}",
-        }
-
-    def recent_orders() -> list[dict]:
-        orders = order_selectors.orders_list(user=user).prefetch_related("shipments")[:5]
-        return [describe(order) for order in orders]
-
-    def order_status(order_id: str) -> dict | None:
-        short = order_id.strip().lower()[:8]
-        if len(short) < 8:
-            return None
-        order = order_selectors.orders_list(user=user).filter(public_id__startswith=short).first()
-        if order is None:
-            return None
-        found = describe(order)
-        found["timeline"] = [f"{e.created_at:%d %b %Y}: {e.to_label}" for e in order.events.all()]
-        return found
-
-    return OrderTools(recent_orders=recent_orders, order_status=order_status)
+    return CustomerOrders(user)

@@ -3,7 +3,9 @@
 //    does not hear it again and focus stays put.
 // 2. The chat (#chat): the conversation list (#chat-log, a polite live region) stays in the page;
 //    only new or changed messages go into it, the form below is swapped, and after sending,
-//    focus returns to the message box.
+//    focus returns to the message box. The log scrolls to the newest message on load and
+//    whenever one arrives. A confirmation button's form inside the log (a bot's proposal)
+//    swaps the log alone; a refused address form gets focus on its error summary.
 // 3. A like button swapped after a click keeps the keyboard focus; "More artworks" moves it to
 //    the first card it brought.
 // 4. The cart (#cart): a refused change (400) is swapped too, for its reason; afterwards focus
@@ -37,8 +39,29 @@
     );
   }
 
+  // Each render masks the CSRF token anew: a message whose only change is its token is the same.
+  function sameMessage(old, item) {
+    if (old.isEqualNode(item)) return true;
+    const tokens = "input[name=csrfmiddlewaretoken]";
+    if (!item.querySelector(tokens)) return false;
+    const a = old.cloneNode(true);
+    const b = item.cloneNode(true);
+    [a, b].forEach(function (copy) {
+      copy.querySelectorAll(tokens).forEach(function (input) {
+        input.setAttribute("value", "");
+      });
+    });
+    return a.isEqualNode(b);
+  }
+
+  function scrollToNewest(log) {
+    log.scrollTop = log.scrollHeight;
+  }
+
   // Make `log` list what `incoming` lists, keeping the nodes that are already there.
+  // Returns whether a message was added (the log then scrolls to it).
   function mergeLog(log, incoming) {
+    let added = false;
     const unmatched = [...log.children];
     let previous = null;
     [...incoming.children].forEach(function (item) {
@@ -48,7 +71,7 @@
       let node;
       if (index >= 0) {
         node = unmatched.splice(index, 1)[0];
-        if (!node.isEqualNode(item)) {
+        if (!sameMessage(node, item)) {
           node.replaceWith(item);
           node = item;
           window.htmx.process(node);
@@ -57,12 +80,14 @@
         node = item;
         log.insertBefore(node, previous ? previous.nextSibling : log.firstChild);
         window.htmx.process(node);
+        added = true;
       }
       previous = node;
     });
     unmatched.forEach(function (old) {
       old.remove();
     });
+    return added;
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -73,8 +98,16 @@
     const log = document.getElementById("chat-log");
     const incomingLog = fragment.querySelector("#chat-log");
     if (target.id === "chat" && log && incomingLog) {
-      mergeLog(log, incomingLog);
-      const fromForm = detail.requestConfig && detail.requestConfig.elt.closest("#chat-controls");
+      const elt = detail.requestConfig && detail.requestConfig.elt;
+      const fromForm = elt && elt.closest("#chat-controls");
+      const fromButton = elt && elt.closest("#chat-log"); // before the merge takes it away
+      if (mergeLog(log, incomingLog)) scrollToNewest(log);
+      if (fromButton) {
+        // A confirmation button: its message now says what happened, or shows what to fix.
+        // Nothing is swapped after this, so focus moves now.
+        const next = log.querySelector(".error-summary") || document.getElementById("id_message");
+        if (next) next.focus();
+      }
       const controls = document.getElementById("chat-controls");
       if (fromForm && controls && fragment.querySelector("#chat-controls")) {
         detail.target = controls;
@@ -112,6 +145,11 @@
       const list = target.parentElement;
       refocus = { parent: list, selector: ":scope > li:nth-child(" + list.children.length + ") a" };
     }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const log = document.getElementById("chat-log");
+    if (log) scrollToNewest(log);
   });
 
   document.addEventListener("htmx:afterSettle", function () {

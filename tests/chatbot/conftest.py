@@ -5,10 +5,63 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
+from purchases import services
+from purchases.models import Order
+from purchases.testmode.services import testmode_checkout_get, testmode_checkout_pay
 from tests.conftest import run_queued_tasks
+from tests.products.factories import FormatFactory, PrintFormatFactory, ProductFactory
+from tests.purchases.factories import make_order
 
 # The support bot's score on tests/chatbot/questions.py, shown at the end of the run.
 QUESTION_SET_RESULT = pytest.StashKey[str]()
+
+
+@pytest.fixture(autouse=True)
+def no_lab(settings):
+    """Orders in these tests are fulfilled by hand: no print lab is called."""
+    settings.LAB_BACKEND = "none"
+
+
+SHIP_TO = {
+    "full_name": "Kim Min-ji",
+    "line1": "110 Sejong-daero",
+    "line2": "",
+    "city": "Seoul",
+    "region": "Jung-gu",
+    "postal_code": "04524",
+    "country": "KR",
+    "phone": "+82 2 120",
+}
+
+
+def paid(order: Order) -> Order:
+    """Pay an order as a shopper does on the TEST MODE checkout page (a real simulated payment,
+    so that it can be refunded)."""
+    services.order_checkout_open(order=order, base_url="http://testserver/")
+    order.refresh_from_db()
+    checkout = testmode_checkout_get(user=order.customer, session_id=order.checkout_session_id)
+    testmode_checkout_pay(checkout=checkout)
+    order.refresh_from_db()
+    return order
+
+
+def print_order(customer, *, pay: bool = True, prompt: str = "A harbour at dawn") -> Order:
+    """A print order shipping to Seoul, paid unless `pay` is False."""
+    order = make_order(
+        customer=customer,
+        product=ProductFactory(image__prompt=prompt),
+        format=PrintFormatFactory(),
+        address=dict(SHIP_TO),
+    )
+    return paid(order) if pay else order
+
+
+def download_order(customer, prompt: str = "A forest in the rain") -> Order:
+    """A paid download order: delivered on payment."""
+    order = make_order(
+        customer=customer, product=ProductFactory(image__prompt=prompt), format=FormatFactory()
+    )
+    return paid(order)
 
 
 @pytest.fixture

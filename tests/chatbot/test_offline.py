@@ -25,7 +25,7 @@ def last_reply(client) -> str:
     [
         ("how long does shipping take to arrive?", "usually arrive 3 to 7 working days"),
         ("I want my money back, can I get a refund", "refunded in full"),
-        ("환불 가능한가요?", "refunded in full"),
+        ("환불 가능한가요?", "전액 환불"),
         ("why is the 20x20 print size disabled", "150 dots per inch"),
         ("how much is a canvas?", "Canvas 40×40 cm: $79.00"),
     ],

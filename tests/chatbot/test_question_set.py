@@ -149,3 +149,31 @@ def test_nonsense_gets_the_offer_of_a_person(known_shop):
         assert reply.offers_handoff
         assert "Talk to a person" in reply.text
     assert "팀" in ask("고양이가 피아노를 쳐요").text
+
+
+def test_a_price_question_is_not_answered_yes(known_shop):
+    """'How much is a canvas?' gets the price, not "Yes, we print on canvas"."""
+    for question in ("how much is a canvas?", "canvas price?", "캔버스는 얼마예요"):
+        answer = ask(question).text
+        assert "$79.00" in answer
+        assert not answer.startswith(("Yes", "네")), answer
+    assert ask("do you print on canvas?").text.startswith("Yes, we print on canvas")
+    assert ask("캔버스로 주문할 수 있나요?").text.startswith("네, 캔버스로")
+
+
+def test_korean_answers_append_no_english_faq_sentence(known_shop):
+    """A Korean answer that a manager's FAQ entry also covers gets no English sentence added."""
+    english = [
+        sentence.strip()
+        for _, answer, _ in DEMO_FAQ
+        for sentence in answer.split(". ")
+        if language_of(sentence) == "en" and len(sentence) > 20
+    ]
+    for question, _ in QUESTIONS:
+        if language_of(question) != "ko":
+            continue
+        reply = ask(question).text
+        if reply.startswith("자주 묻는 질문"):
+            continue  # the manager's own answer, offered as it is written
+        leaked = [s for s in english if s.rstrip(".") in reply]
+        assert not leaked, f"{question!r}: {leaked}"
