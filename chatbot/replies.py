@@ -17,6 +17,7 @@ from chatbot.llm import ChatUnavailable, FormatFact, Reply, ShopFacts, get_chat_
 from chatbot.models import FAQ, PROPOSAL_LIFETIME, Conversation, Message, ProposedAction
 from chatbot.orders import CustomerOrders
 from dalle.models import PROMPT_MAX_LENGTH
+from dalle.selectors import price_table
 from lib.ai_costs import usage_cost_micros
 from products.models import Format, ShopSettings
 from products.money import format_amount
@@ -95,7 +96,9 @@ def _save(question: Message, reply: Reply) -> Message | None:
                 offers_login=reply.offers_login,
                 in_reply_to=question,
                 usage=reply.usage,
-                cost_microusd=usage_cost_micros(model=reply.model, usage=reply.usage),
+                cost_microusd=usage_cost_micros(
+                    model=reply.model, usage=reply.usage, prices=price_table()
+                ),
             )
             ProposedAction.objects.bulk_create(
                 ProposedAction(

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from dalle import services
-from dalle.models import BlockedWord, GeneratedImage, GenerationSwitch, ImageEvent
+from dalle.models import BlockedWord, GeneratedImage, GenerationSwitch, ImageEvent, ModelPrice
 
 
 class ImageEventInline(admin.TabularInline):
@@ -79,3 +79,11 @@ class BlockedWordAdmin(admin.ModelAdmin):
 
     list_display = ("word", "note", "created_at")
     search_fields = ("word", "note")
+
+
+@admin.register(ModelPrice)
+class ModelPriceAdmin(admin.ModelAdmin):
+    """The AI price table: what each generation and chat reply costs (USD per 1M tokens)."""
+
+    list_display = ("model", "input", "cached_input", "output", "image_output", "per_image")
+    list_editable = ("input", "cached_input", "output", "image_output", "per_image")

@@ -282,3 +282,36 @@ class GenerationSwitch(models.Model):
     def load(cls) -> "GenerationSwitch":
         switch, _ = cls.objects.get_or_create(pk=1)
         return switch
+
+
+class ModelPrice(models.Model):
+    """A provider model's price, kept by managers in the admin; it overrides OPENAI_PRICES.
+
+    Figures are USD per million tokens (per picture for `per_image`), as OpenAI publishes them.
+    """
+
+    model = models.CharField(
+        max_length=100, unique=True, help_text="e.g. gpt-image-1, or a dated snapshot's family."
+    )
+    input = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    cached_input = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    output = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    image_input = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    image_output = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    per_image = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PRICE_FIELDS = ("input", "cached_input", "output", "image_input", "image_output", "per_image")
+
+    class Meta:
+        ordering = ["model"]
+
+    def __str__(self) -> str:
+        return self.model
+
+    def as_prices(self) -> dict[str, str]:
+        return {
+            name: str(getattr(self, name))
+            for name in self.PRICE_FIELDS
+            if getattr(self, name) is not None
+        }

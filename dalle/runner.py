@@ -18,6 +18,7 @@ from dalle.imaging import PICTURE_SLOTS, image_size, make_sizes, make_thumbnail
 from dalle.lifecycle import USER_MESSAGES, generation_pause, generation_paused, image_transition
 from dalle.models import GeneratedImage
 from dalle.providers import Picture, ProviderError, get_provider
+from dalle.selectors import price_table
 from lib.ai_costs import usage_cost_micros
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,9 @@ def _finish(image: GeneratedImage, picture: Picture, stored: dict) -> None:
         revised_prompt=picture.revised_prompt,
         model=picture.model,
         usage=picture.usage,
-        cost_microusd=usage_cost_micros(model=picture.model, usage=picture.usage),
+        cost_microusd=usage_cost_micros(
+            model=picture.model, usage=picture.usage, prices=price_table()
+        ),
         finished_at=timezone.now(),
         **stored,
     )

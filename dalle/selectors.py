@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dalle.models import PUBLIC, BlockedWord, GeneratedImage
+from dalle.models import PUBLIC, BlockedWord, GeneratedImage, ModelPrice
 
 DAY = timedelta(hours=24)
 
@@ -115,3 +115,12 @@ def batch_of(*, image: GeneratedImage) -> list[GeneratedImage]:
             batch=image.batch, owner=image.owner_id, removed_at=None
         ).order_by("created_at", "id")
     )
+
+
+def price_table() -> dict:
+    """The AI price table: settings.OPENAI_PRICES, with the managers' rows from the admin
+    winning for their models (one small query)."""
+    table = dict(settings.OPENAI_PRICES)
+    for row in ModelPrice.objects.all():
+        table[row.model] = row.as_prices()
+    return table

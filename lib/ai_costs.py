@@ -17,13 +17,16 @@ logger = logging.getLogger(__name__)
 MICROS = Decimal(1_000_000)
 
 
-def usage_cost_micros(*, model: str, usage: dict) -> int | None:
-    """The cost of one call from the usage its provider reported, or None when unknown."""
+def usage_cost_micros(*, model: str, usage: dict, prices: dict | None = None) -> int | None:
+    """The cost of one call from the usage its provider reported, or None when unknown.
+
+    `prices` is the price table (settings.OPENAI_PRICES when not given; dalle adds the rows
+    managers keep in the admin)."""
     for key in ("cost_usd", "cost"):
         if key in usage:
             reported = _decimal(usage[key])
             return None if reported is None else _round(reported * MICROS)
-    prices = model_prices(model)
+    prices = model_prices(model, table=prices)
     if prices is None or not usage:
         return None
     if _tokenless(usage):
@@ -41,10 +44,10 @@ def usage_cost_micros(*, model: str, usage: dict) -> int | None:
     return _round(micros)
 
 
-def model_prices(model: str) -> dict[str, Decimal] | None:
+def model_prices(model: str, *, table: dict | None = None) -> dict[str, Decimal] | None:
     """The price table's entry for a model, or for the longest name it starts with (OpenAI
     answers with dated snapshots such as gpt-5-mini-2025-08-07)."""
-    table = settings.OPENAI_PRICES
+    table = settings.OPENAI_PRICES if table is None else table
     name = model if model in table else _longest_prefix(model, table)
     if name is None:
         return None
