@@ -244,9 +244,11 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
 
     public_id = image_path.strip("/").split("/")[-1]
     order_form_path, _ = shopper.follow(f"/images/{public_id}/order/", {})
-    checkout_path, checkout = shopper.follow(
+    cart_path, cart = shopper.follow(
         order_form_path, {"format": shop_formats[0].pk, "quantity": "1"}
     )
+    assert cart_path == "/purchases/cart/" and b"Added to your cart" in cart
+    checkout_path, checkout = shopper.follow("/purchases/cart/checkout/", {})
     assert b"TEST MODE" in checkout
     _, success = shopper.follow(checkout_path, {"action": "pay"})
     assert b"Your order is paid" in success
