@@ -61,7 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that load balancers reach /healthz whatever Host header they send.
+    # Names the node that answered (NODE_NAME) on every response, health checks included.
+    "core.middleware.ServedByMiddleware",
+    # Next, so that load balancers reach /healthz whatever Host header they send.
     "core.middleware.HealthCheckMiddleware",
     # Next: malformed or oversized requests are refused before anything reads them.
     "lib.middleware.BadInputMiddleware",
@@ -473,7 +475,11 @@ if PAYMENT_GATEWAY == "stripe" and not DEBUG and not STRIPE_WEBHOOK_SECRET:
 CHECKOUT_EXPIRES_MINUTES = env_int("CHECKOUT_EXPIRES_MINUTES", 60)
 # Seconds an anonymous shop page stays cached (changes drop it at once with Redis).
 SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 10)
+# Seconds shared caches (Nginx's micro-cache) may keep a page visitors see alike (lib/caching.py).
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 5)
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+# Which web node answered, in X-Served-By (core/middleware.py); empty sends no header.
+NODE_NAME = env_str("NODE_NAME")
 # Seconds an order table stays cached (its key changes with any order change anyway).
 ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)
 # Receipt PDFs (lib/receipts.py): font files to try; empty searches the Debian font packages.

@@ -16,9 +16,12 @@ from django.views import defaults as django_defaults
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from lib.caching import public_for_visitors
+
 logger = logging.getLogger(__name__)
 
 
+@public_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
