@@ -15,7 +15,6 @@ from tests.conftest import ROOT, process_env, wait_for
 from tests.core.stack import (
     Shopper,
     answers,
-    collectstatic,
     free_port,
     gunicorn,
     nginx,
@@ -31,9 +30,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def stack(tmp_path):
+def stack(tmp_path, static_root):
     stack_or_skip()
-    static_root = tmp_path / "static"
     (tmp_path / "media").mkdir()
     (tmp_path / "private").mkdir()
     web_port, nginx_port = free_port(), free_port()
@@ -54,7 +52,6 @@ def stack(tmp_path):
         WEB_CONCURRENCY="2",
         SHARED_CACHE_SECONDS="3",
     )
-    collectstatic(env)
     conf = nginx_conf(
         tmp_path, upstreams=[f"127.0.0.1:{web_port}"], port=nginx_port, static_root=static_root
     )
