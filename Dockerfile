@@ -34,4 +34,5 @@ CMD ["gunicorn", "core.wsgi:application", "-c", "gunicorn.conf.py"]
 FROM nginx:1.27-alpine AS nginx
 COPY --from=build /app/staticfiles /app/staticfiles
 COPY nginx/default.conf.template /etc/nginx/templates/default.conf.template
-ENV LISTEN_PORT=80 UPSTREAM=web:8000 STATIC_ROOT=/app/staticfiles MEDIA_ROOT=/app/media PRIVATE_MEDIA_ROOT=/app/private_media
+ENV LISTEN_PORT=80 UPSTREAM=web:8000 STATIC_ROOT=/app/staticfiles MEDIA_ROOT=/app/media PRIVATE_MEDIA_ROOT=/app/private_media \
+    CACHE_ROOT=/var/cache/nginx/pages

@@ -28,7 +28,7 @@ from dalle.providers import OfflineProvider  # noqa: E402
 from lib.storages import private_storage  # noqa: E402
 from products.models import Format, Product, ShopSettings  # noqa: E402
 from products.money import to_minor  # noqa: E402
-from purchases.models import Order  # noqa: E402
+from purchases.models import Order, OrderItem  # noqa: E402
 
 ADJECTIVES = [
     "quiet",
@@ -170,19 +170,28 @@ def seed_orders(count: int, rng: random.Random) -> None:
         Order.Status.PENDING,
         Order.Status.SHIPPED,
     ]
-    Order.objects.bulk_create(
+    # One download per order, as the cart makes them: an order and its one line.
+    orders = Order.objects.bulk_create(
         Order(
             customer=customer if n < 50 else others[n % len(others)],
-            product=rng.choice(products),
-            format=fmt,
-            quantity=1,
             currency="usd",
-            unit_amount=unit,
+            subtotal_amount=unit,
             total_amount=unit,
             email="customer@example.com",
             status=rng.choice(statuses),
         )
         for n in range(count)
+    )
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product=rng.choice(products),
+            format=fmt,
+            quantity=1,
+            unit_amount=unit,
+            line_amount=unit,
+        )
+        for order in orders
     )
 
 

@@ -65,7 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that load balancers reach /healthz whatever Host header they send.
+    # Names the node that answered (NODE_NAME) on every response, health checks included.
+    "core.middleware.ServedByMiddleware",
+    # Next, so that load balancers reach /healthz whatever Host header they send.
     "core.middleware.HealthCheckMiddleware",
     # Next: malformed or oversized requests are refused before anything reads them.
     "lib.middleware.BadInputMiddleware",
@@ -492,7 +494,11 @@ SHOP_CACHE_SECONDS = env_int("SHOP_CACHE_SECONDS", 10)
 # Seconds a gallery page (home, Explore, a creator's page) stays cached: how long other
 # people's likes take to show. Sharing, hiding or deleting an image shows at once.
 GALLERY_CACHE_SECONDS = env_int("GALLERY_CACHE_SECONDS", 5)
+# Seconds shared caches (Nginx's micro-cache) may keep a page visitors see alike (lib/caching.py).
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 5)
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+# Which web node answered, in X-Served-By (core/middleware.py); empty sends no header.
+NODE_NAME = env_str("NODE_NAME")
 # Seconds an order table stays cached (its key changes with any order change anyway).
 ORDERS_CACHE_SECONDS = env_int("ORDERS_CACHE_SECONDS", 300)
 # Receipt PDFs (lib/receipts.py): font files to try; empty searches the Debian font packages.

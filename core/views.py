@@ -18,11 +18,12 @@ from django.views.static import serve
 
 from gallery.cache import gallery_cache_seconds, gallery_state
 from gallery.selectors import home_sections
-from lib.caching import cache_per_viewer
+from lib.caching import cache_per_viewer, public_for_visitors
 
 logger = logging.getLogger(__name__)
 
 
+@public_for_visitors
 @cache_per_viewer(state=gallery_state, seconds=gallery_cache_seconds)
 def home(request: HttpRequest) -> HttpResponse:
     """Today's and this week's top five and the newest art, and the way to create one's own."""

@@ -3,15 +3,19 @@
 A family of cached things (the shop, the orders of one customer) shares a version number that
 is part of every key; `bump` makes them all stale at once. Views are cached whole, per viewer,
 by the `cache_per_viewer` decorator, so a view body stays form -> service -> render.
+Pages that every visitor without a session sees alike are also marked for the shared caches
+in front (Nginx's micro-cache, a CDN) by `public_for_visitors`.
 """
 
 import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 View = Callable[..., HttpResponse]
 
@@ -119,3 +123,45 @@ def cache_result(*, seconds: int) -> Callable[[Callable], Callable]:
         return cached
 
     return decorator
+
+
+def public_for_visitors(view: View) -> View:
+    """Let shared caches keep the page for SHARED_CACHE_SECONDS when it is nobody's own.
+
+    Public: a GET or HEAD from a visitor without a session cookie (not signed in, no cart,
+    nothing pending in a session) answered with a plain 200 that sets no cookie, shows no
+    message and holds no CSRF token. Anything else is `private, no-store`: a signed-in page,
+    a flash message, a form's token or an error is never kept for someone else. Always
+    `Vary: Cookie`, so a cache that keys on it cannot mix the two either. A view that set its
+    own Cache-Control keeps it; an error page raised past this (Http404) carries none, which
+    Nginx's micro-cache never keeps (nginx/default.conf.template).
+    """
+
+    @wraps(view)
+    def marked_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ("Cookie",))
+        if "Cache-Control" in response:
+            return response
+        seconds = settings.SHARED_CACHE_SECONDS
+        if seconds > 0 and _nobodys_own(request, response):
+            patch_cache_control(response, public=True, max_age=seconds)
+        else:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return marked_view
+
+
+def _nobodys_own(request: HttpRequest, response: HttpResponse) -> bool:
+    """A response that any visitor without a session would get byte for byte."""
+    if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    if request.user.is_authenticated:  # signed in some other way than the session
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # Messages shown (or added) by this request: the message cookie is dropped only later.
+    if len(get_messages(request)):
+        return False
+    return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a token was put in the page

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from dalle import selectors as dalle_selectors
 from dalle.services import TransitionNotAllowed
-from lib.caching import cache_per_viewer
+from lib.caching import cache_per_viewer, public_for_visitors
 from lib.pagination import page_of
 from products import previews, selectors, services
 from products.cache import SCOPE, shop_cache_seconds
@@ -23,6 +23,7 @@ PAGE_SIZE = 24
 PUBLIC_PREVIEW_MAX_AGE = 3600
 
 
+@public_for_visitors
 @cache_per_viewer(scope=SCOPE, seconds=shop_cache_seconds)
 def shop(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
@@ -38,6 +39,7 @@ def shop(request: HttpRequest) -> HttpResponse:
     return render(request, "products/shop.html", context)
 
 
+@public_for_visitors
 @cache_per_viewer(scope=SCOPE, seconds=shop_cache_seconds)
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = selectors.product_visible_to(user=request.user, slug=slug)

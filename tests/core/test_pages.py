@@ -78,3 +78,20 @@ def test_only_the_stripe_webhook_and_the_lab_callback_are_csrf_exempt():
         if getattr(view, "csrf_exempt", False) and not path.startswith("api/")
     )
     assert exempt == ["lab/callbacks/<str:token>/", "purchases/stripe/webhook/"]
+
+
+def test_home_is_public_for_visitors_and_private_when_signed_in(client, user):
+    """The home page may be kept by Nginx for visitors; a signed-in home page never."""
+    assert client.get("/")["Cache-Control"] == "public, max-age=5"
+    client.force_login(user)
+    assert client.get("/")["Cache-Control"] == "private, no-store"
+
+
+def test_the_node_that_answered_is_named_when_configured(client, settings):
+    """X-Served-By names the web node (NODE_NAME); without a name there is no header."""
+    from django.test import override_settings
+
+    assert "X-Served-By" not in client.get("/")
+    with override_settings(NODE_NAME="web-2"):
+        assert client.get("/healthz")["X-Served-By"] == "web-2"
+        assert client.get("/")["X-Served-By"] == "web-2"

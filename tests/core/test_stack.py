@@ -2,89 +2,38 @@
 PostgreSQL, the db_worker, and Debian's Nginx with nginx/default.conf.template, driven
 through Nginx over real HTTP the way a shopper's browser would."""
 
-import getpass
-import http.cookiejar
 import json
 import os
-import re
 import secrets
 import shutil
+import signal
 import subprocess
-import sys
-import urllib.error
-import urllib.parse
-import urllib.request
-from string import Template
 
 import pytest
-from django.db import connection
 
 from tests.conftest import ROOT, process_env, wait_for
+from tests.core.stack import (
+    Shopper,
+    answers,
+    free_port,
+    gunicorn,
+    nginx,
+    nginx_conf,
+    search,
+    stack_or_skip,
+    stop,
+    task_worker,
+)
+from tests.products.factories import FormatFactory, ProductFactory
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Shopper:
-    """Cookies, CSRF tokens and no automatic redirects: what a browser does, by hand."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
-        )
-
-    def request(self, path: str, data: dict | None = None):
-        body = None
-        if data is not None:
-            token = next(c.value for c in self.jar if c.name == "csrftoken")
-            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(
-            self.base + path, data=body, headers={"Referer": self.base + path}
-        )
-        try:
-            response = self.opener.open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        with response:
-            return response.status, response.headers, response.read()
-
-    def follow(self, path: str, data: dict | None = None) -> tuple[str, bytes]:
-        status, headers, body = self.request(path, data)
-        while status in (301, 302, 303):
-            path = (
-                urllib.parse.urlsplit(headers["Location"])._replace(scheme="", netloc="").geturl()
-            )
-            status, headers, body = self.request(path)
-        assert status == 200, (path, status, body[:500])
-        return path, body
-
-
 @pytest.fixture
-def stack(tmp_path):
-    if not os.access(NGINX, os.X_OK):
-        message = "Debian's nginx is needed for the stack test (make test installs it)."
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    if connection.vendor != "postgresql":
-        pytest.skip("The production stack runs on PostgreSQL: set DATABASE_URL (CI does).")
-    static_root, media_root = tmp_path / "static", tmp_path / "media"
-    private_root = tmp_path / "private"
-    media_root.mkdir()
-    private_root.mkdir()
+def stack(tmp_path, static_root):
+    stack_or_skip()
+    (tmp_path / "media").mkdir()
+    (tmp_path / "private").mkdir()
     web_port, nginx_port = free_port(), free_port()
     env = process_env(
         DEBUG="False",
@@ -94,124 +43,50 @@ def stack(tmp_path):
         SECURE_COOKIES="False",  # plain HTTP on loopback; TLS ends at the real proxy
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         STATIC_ROOT=str(static_root),
-        MEDIA_ROOT=str(media_root),
-        PRIVATE_MEDIA_ROOT=str(private_root),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
         PRIVATE_MEDIA_ACCEL_REDIRECT="/protected/",
         # Redis on a port where nothing listens: the whole journey runs with the cache down.
         REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
         GUNICORN_BIND=f"127.0.0.1:{web_port}",
         WEB_CONCURRENCY="2",
+        SHARED_CACHE_SECONDS="3",
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
+    conf = nginx_conf(
+        tmp_path, upstreams=[f"127.0.0.1:{web_port}"], port=nginx_port, static_root=static_root
     )
-    server = Template((ROOT / "nginx" / "default.conf.template").read_text()).safe_substitute(
-        UPSTREAM=f"127.0.0.1:{web_port}",
-        LISTEN_PORT=str(nginx_port),
-        STATIC_ROOT=str(static_root),
-        MEDIA_ROOT=str(media_root),
-        PRIVATE_MEDIA_ROOT=str(private_root),
-    )
-    (tmp_path / "nginx").mkdir()
-    (tmp_path / "nginx.conf").write_text(
-        # Workers run as the test's own user: pytest's temporary folders are private to it.
-        f"""user {getpass.getuser()};
-worker_processes 1;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {tmp_path}/nginx-access.log;
-    client_body_temp_path {tmp_path}/nginx/body;
-    proxy_temp_path {tmp_path}/nginx/proxy;
-    fastcgi_temp_path {tmp_path}/nginx/fastcgi;
-    uwsgi_temp_path {tmp_path}/nginx/uwsgi;
-    scgi_temp_path {tmp_path}/nginx/scgi;
-{server}
-}}
-"""
-    )
-    logs = open(tmp_path / "processes.log", "w")  # noqa: SIM115 (closed below)
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "core.wsgi:application", "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=logs,
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [sys.executable, "manage.py", "task_worker", "*", "--processes", "1"]
-            + ["--interval", "0.2"],
-            cwd=ROOT,
-            env=env,
-            stdout=logs,
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path), "-g", "daemon off;"],
-            stdout=logs,
-            stderr=subprocess.STDOUT,
-        ),
-    ]
+    processes = {
+        "web": gunicorn(env, tmp_path / "web.log"),
+        "worker": task_worker(env, tmp_path / "worker.log"),
+        "nginx": nginx(tmp_path, conf),
+    }
     base = f"http://127.0.0.1:{nginx_port}"
 
     def healthy():
         """gunicorn to answer through Nginx"""
-        try:
-            return urllib.request.urlopen(base + "/healthz", timeout=2).status == 200
-        except OSError:
-            return False
+        return answers(base + "/healthz")
 
     try:
         wait_for(healthy, timeout=60)
-        yield base, tmp_path
+        yield base, tmp_path, processes
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        logs.close()
+        stop(list(processes.values()))
 
 
 def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_formats):
     """Home, a static file from Nginx, sign up, generate, order, pay, and /healthz."""
-    base, tmp_path = stack
+    base, tmp_path, _ = stack
     shopper = Shopper(base)
 
     _, home = shopper.follow("/")
     assert b"Turn a sentence into art" in home
-    css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home).group(1).decode()
+    css = search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home)
     status, headers, _ = shopper.request(css)
     assert status == 200
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Server"] == "nginx"  # no version (server_tokens off), no gunicorn
 
-    shopper.follow("/accounts/signup/")
-    password = "a stack test passphrase 9"
-    shopper.follow(
-        "/accounts/signup/",
-        {
-            "username": "stacky",
-            "email": "stacky@example.com",
-            "password1": password,
-            "password2": password,
-        },
-    )
-
-    # Console e-mail: the page itself offers the verification link (link-shown).
-    _, pending = shopper.follow("/accounts/verify/")
-    verify = re.search(rb'href="(/accounts/verify/[^"/]+/)"', pending).group(1).decode()
-    shopper.follow(verify)
+    shopper.sign_up("stacky")
 
     image_path, _ = shopper.follow(
         "/create/", {"prompt": "A tram climbing a hill at dusk", "size": "1024x1024"}
@@ -224,12 +99,12 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
     wait_for(painted, timeout=60)
     _, page = shopper.follow(image_path)
     # The page draws a sized preview and links the original, both through checked views.
-    preview_url = re.search(rb'<img src="([^"]+)"[^>]* class="artwork', page).group(1).decode()
+    preview_url = search(rb'<img src="([^"]+)"[^>]* class="artwork', page)
     assert preview_url.endswith("/preview/640.webp")
     status, headers, webp = shopper.request(preview_url)
     assert status == 200 and webp[8:12] == b"WEBP"
     assert headers["Cache-Control"] == "private, no-store"
-    image_url = re.search(rb'<a href="([^"]+/original/)"', page).group(1).decode()
+    image_url = search(rb'<a href="([^"]+/original/)"', page)
     status, headers, png = shopper.request(image_url)
     assert status == 200 and png[:4] == b"\x89PNG"  # sent by Nginx from the internal location
     assert "X-Accel-Redirect" not in headers
@@ -244,10 +119,8 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
 
     public_id = image_path.strip("/").split("/")[-1]
     order_form_path, _ = shopper.follow(f"/images/{public_id}/order/", {})
-    cart_path, cart = shopper.follow(
-        order_form_path, {"format": shop_formats[0].pk, "quantity": "1"}
-    )
-    assert cart_path == "/purchases/cart/" and b"Added to your cart" in cart
+    _, cart = shopper.follow(order_form_path, {"format": shop_formats[0].pk, "quantity": "1"})
+    assert b"Added to your cart" in cart
     checkout_path, checkout = shopper.follow("/purchases/cart/checkout/", {})
     assert b"TEST MODE" in checkout
     _, success = shopper.follow(checkout_path, {"action": "pay"})
@@ -260,6 +133,61 @@ def test_shopper_journey_through_nginx_gunicorn_and_the_worker(stack, shop_forma
     assert health["checks"]["cache"]["status"] == "unreachable"
     access_log = (tmp_path / "nginx-access.log").read_text()
     assert "POST /purchases/test-checkout/" in access_log
+
+
+def test_nginx_caches_visitors_pages_and_never_anyones_own(stack):
+    """Anonymous repeats are Nginx's HITs; a signed-in page or one with a flash message is
+    never stored for the next visitor; Nginx answers from its cache while Django is down."""
+    base, _, processes = stack
+    product = ProductFactory(image__prompt="A lighthouse in a storm")
+    stranger = Shopper(base)
+
+    for path in ("/", "/shop/", product.get_absolute_url()):
+        status, first, _ = stranger.request(path)
+        status, again, _ = stranger.request(path)
+        assert status == 200
+        assert (first["X-Cache-Status"], again["X-Cache-Status"]) == ("MISS", "HIT"), path
+        assert again["Cache-Control"] == "public, max-age=3"
+        assert "Cookie" in ", ".join(again.get_all("Vary"))
+
+    # Signed in: every page bypasses the cache, and none is kept for the stranger.
+    customer = Shopper(base)
+    customer.sign_up("cached_customer")
+    for path in ("/?signed-in", "/shop/?q=storm", product.get_absolute_url() + "?signed-in"):
+        status, headers, page = customer.request(path)
+        assert status == 200 and b"cached_customer" in page
+        assert headers["X-Cache-Status"] == "BYPASS"
+        assert headers["Cache-Control"] == "private, no-store"
+        status, headers, page = stranger.request(path)
+        assert headers["X-Cache-Status"] == "MISS", f"{path} was stored for someone else"
+        assert b"cached_customer" not in page and b"Log in" in page
+
+    # A visitor who put a print in the cart sees the flash message on the next page.
+    visitor = Shopper(base)
+    order_form = f"/purchases/order/{product.slug}/"
+    visitor.follow(order_form)
+    format_pk = FormatFactory().pk
+    status, _, _ = visitor.request(order_form, {"format": format_pk, "quantity": "1"})
+    assert status == 302 and visitor.cookie("cart_count") == "1"
+    status, headers, page = visitor.request("/shop/?q=lighthouse")
+    assert b"Added to your cart" in page
+    assert headers["X-Cache-Status"] == "BYPASS"
+    status, headers, page = stranger.request("/shop/?q=lighthouse")
+    assert headers["X-Cache-Status"] == "MISS" and b"Added to your cart" not in page
+    assert b"A lighthouse in a storm" in page
+
+    # Django is gone: Nginx still serves the visitors' pages it holds, stale.
+    os.killpg(processes["web"].pid, signal.SIGKILL)
+    processes["web"].wait(timeout=10)
+
+    def stale():
+        """Nginx to serve its expired copy of the shop"""
+        status, headers, page = stranger.request("/shop/")
+        assert status == 200 and b"A lighthouse in a storm" in page
+        return headers["X-Cache-Status"] == "STALE"
+
+    wait_for(stale, timeout=10, interval=0.5)
+    assert stranger.request("/accounts/login/")[0] == 502  # nothing personal was kept
 
 
 def test_docker_compose_file_is_valid(tmp_path):

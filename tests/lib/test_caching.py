@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
-from lib.caching import bump, cache_per_viewer
+from lib.caching import bump, cache_per_viewer, public_for_visitors
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,66 @@ def test_one_of_scope_or_state():
         cache_per_viewer(seconds=1)
     with pytest.raises(TypeError):
         cache_per_viewer(seconds=1, scope="a", state=lambda request: "")
+
+
+def test_a_visitors_page_is_public_for_shared_caches(settings):
+    """Nobody's own page: shared caches may keep it SHARED_CACHE_SECONDS, keyed on cookies."""
+    settings.SHARED_CACHE_SECONDS = 7
+    response = public_for_visitors(Page().render)(get())
+    assert response["Cache-Control"] == "public, max-age=7"
+    assert response["Vary"] == "Cookie"
+
+
+def _signed_in(user):
+    return get(user=user)
+
+
+def _with_session():
+    request = get()
+    request.COOKIES["sessionid"] = "a-visitors-cart"
+    return request
+
+
+def _with_messages():
+    request = get()
+    request._messages = PendingMessages(request)
+    request._messages.add(INFO, "Added to your cart.")
+    return request
+
+
+@pytest.mark.parametrize(
+    ("request_for", "answer"),
+    [
+        (_signed_in, {}),
+        (lambda user: _with_session(), {}),
+        (lambda user: _with_messages(), {}),
+        (lambda user: get(), {"token": True}),
+        (lambda user: get(), {"cookie": True}),
+        (lambda user: get(), {"status": 404}),
+        (lambda user: get(method="post"), {}),
+    ],
+    ids=["signed-in", "session", "message", "csrf-token", "sets-cookie", "404", "post"],
+)
+def test_anything_personal_is_private_and_never_stored(request_for, answer, user):
+    """A signed-in page, a session, a message, a form's token, a cookie, an error or a POST
+    is `private, no-store`: no shared cache keeps it for the next visitor."""
+    response = public_for_visitors(Page(**answer).render)(request_for(user))
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Vary"] == "Cookie"
+
+
+def test_no_shared_caching_when_switched_off(settings):
+    """SHARED_CACHE_SECONDS=0 keeps every page out of shared caches."""
+    settings.SHARED_CACHE_SECONDS = 0
+    assert public_for_visitors(Page().render)(get())["Cache-Control"] == "private, no-store"
+
+
+def test_a_views_own_cache_control_wins():
+    """A view that decided its own caching keeps that decision."""
+
+    def view(request):
+        response = HttpResponse("hello")
+        response["Cache-Control"] = "no-cache"
+        return response
+
+    assert public_for_visitors(view)(get())["Cache-Control"] == "no-cache"

@@ -208,3 +208,26 @@ def test_signed_in_shoppers_reuse_the_grid_a_visitor_cached(
         page = client.get(reverse("shop")).content.decode()
     assert "One grid for all" in page
     assert user.username in page
+
+
+def test_visitors_shop_and_product_pages_are_public_and_shoppers_private(client, user, settings):
+    """Nginx may keep what a visitor sees for SHARED_CACHE_SECONDS; a shopper's never."""
+    from django.test import Client
+
+    settings.SHARED_CACHE_SECONDS = 5
+    product = ProductFactory()
+    pages = [reverse("shop"), reverse("shop") + "?q=anything", product.get_absolute_url()]
+    for path in pages:
+        response = Client().get(path)
+        assert response["Cache-Control"] == "public, max-age=5", path
+        assert "Cookie" in response["Vary"]
+    client.force_login(user)
+    for path in pages:
+        assert client.get(path)["Cache-Control"] == "private, no-store", path
+
+
+def test_a_missing_product_is_not_kept_by_shared_caches(client):
+    """A 404 is never marked public: the product may be published next."""
+    response = client.get("/shop/no-such-product/")
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
