@@ -133,6 +133,25 @@ http {{
     return conf
 
 
+def cpu_busy(seconds: float = 0.5) -> float:
+    def sample() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # all, idle + iowait
+
+    (total, idle), _ = sample(), time.sleep(seconds)
+    total2, idle2 = sample()
+    return 1 - (idle2 - idle) / max(total2 - total, 1)
+
+
+def settle(limit: float = 10) -> None:
+    """As peer/measure.sh: wait (bounded) until the CPUs are quiet, so that a server still
+    working through its backlog, or someone else's burst, does not eat into the next run."""
+    time.sleep(1)
+    deadline = time.monotonic() + limit
+    while cpu_busy() > 0.25 and time.monotonic() < deadline:
+        pass
+
+
 def check(url: str, cookie: str, cache_status: str) -> None:
     """Each target answers 200, and from where it should (Nginx's cache or Django)."""
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
@@ -149,6 +168,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--peer", help="the peer harness folder (default: ../shared/peer)")
+    parser.add_argument("--only", help="measure only the targets whose name holds this text")
+    parser.add_argument("--keep", action="store_true", help="keep the logs and Nginx's files")
     args = parser.parse_args()
     peer = find_peer(args.peer)
     for tool in ("wrk", NGINX):
@@ -219,6 +240,9 @@ def main() -> None:
                 "shop, anonymous, gunicorn alone": (direct + "/shop/", "", ""),
                 "shop, signed in, gunicorn alone": (direct + "/shop/", customer, ""),
             }
+            if args.only:
+                keep = ("bare hello", "bare 24 cards")
+                targets = {n: t for n, t in targets.items() if args.only in n or n in keep}
             for url, cookie, cache_status in targets.values():
                 check(url, cookie, cache_status)
                 wrk(url, 2, cookie)  # warm-up
@@ -226,9 +250,9 @@ def main() -> None:
             load = []
             for _ in range(args.rounds):
                 for name, (url, cookie, _) in targets.items():
+                    settle()
                     load.append(float(Path("/proc/loadavg").read_text().split()[0]))
                     runs[name].append(wrk(url, args.seconds, cookie))
-                    time.sleep(1)  # a slow server finishes its backlog before the next target
     report(runs, args, load, work)
 
 
@@ -240,6 +264,7 @@ def report(runs: dict, args, load: list[float], work: Path) -> None:
             "p99_ms": statistics.median(r["p99_ms"] for r in rs),
             "errors": sum(r["errors"] for r in rs),
             "rps_per_round": [round(r["rps"]) for r in rs],
+            "p99_ms_per_round": [round(r["p99_ms"], 1) for r in rs],
         }
         for name, rs in runs.items()
     }
@@ -267,7 +292,10 @@ def report(runs: dict, args, load: list[float], work: Path) -> None:
             f"{name:38} {f['rps']:9,.0f} {f['vs_hello']:8.2f} {f['vs_cards']:8.2f}"
             f" {f['p99_ms']:7.1f}ms {f['p99_vs_hello_p99']:12.2f}"
         )
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep:
+        print(f"logs in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
