@@ -75,6 +75,7 @@ test: $(VENV)/.dev system-deps lint
 
 bench: $(VENV)/.dev
 	$(PY) bench/pages.py
+	$(PY) bench/nginx_pages.py
 	$(PY) bench/generation.py
 	$(PY) bench/image_weight.py
 
